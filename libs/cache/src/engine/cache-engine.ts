@@ -1,0 +1,248 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InvalidationBus } from '../bus/invalidation-bus';
+import { CACHE_OPTIONS } from '../cache.constants';
+import type { ResolvedCacheOptions } from '../options/resolved-options';
+import { RedisService } from '../redis/redis.service';
+import { CacheStats } from '../stats/cache-stats';
+import { EntryPolicy, GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
+import { Flights, type Flight, type Outcome } from './flights';
+import { Invalidator } from './invalidator';
+import { KeyLayout } from './key-layout';
+import { Loader } from './loader';
+import { MemoryTier } from './memory-tier';
+import { RedisTier, UNAVAILABLE } from './redis-tier';
+import { Serializer, type Envelope } from './serializer';
+
+export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
+  key: string;
+  value: T;
+}
+
+/**
+ * The one cache engine: `CacheService`, `@Cached` methods and cached routes all come here.
+ * Reads go memory → Redis → loader; writes go Redis → memory; invalidations go through the
+ * Invalidator. Redis failures never reach callers: the Redis tier reports them as UNAVAILABLE.
+ */
+@Injectable()
+export class CacheEngine implements OnModuleInit {
+  readonly instanceId = randomUUID();
+  readonly layout: KeyLayout;
+  readonly memory: MemoryTier | null;
+  readonly redisTier: RedisTier;
+  readonly stats = new CacheStats();
+  readonly policy: EntryPolicy;
+  readonly serializer: Serializer;
+  readonly flights = new Flights();
+  readonly invalidator: Invalidator;
+  readonly bus: InvalidationBus | null = null;
+  private readonly loader: Loader;
+  private readonly logger = new Logger('CacheEngine');
+  /** false while the bus is down: memory may have missed invalidations, so Redis is asked */
+  private memoryTrusted: boolean;
+
+  constructor(
+    @Inject(CACHE_OPTIONS) readonly options: ResolvedCacheOptions,
+    readonly redis: RedisService,
+  ) {
+    this.layout = new KeyLayout(options.keyPrefix);
+    this.memory = options.memory ? new MemoryTier(options.memory) : null;
+    this.serializer = new Serializer(options.compressThreshold);
+    this.policy = new EntryPolicy(options);
+    this.redisTier = new RedisTier(redis, this.layout, GUARD_WINDOW_MS, () => this.stats.error());
+    this.invalidator = new Invalidator(this.memory, this.flights, this.redisTier, this.layout, this.stats);
+    this.memoryTrusted = !this.redisTier.configured;
+    if (this.redisTier.configured && this.memory) {
+      this.bus = new InvalidationBus(
+        redis,
+        this.layout.channel,
+        this.instanceId,
+        (message) => this.invalidator.onBusMessage(message),
+        (healthy) => this.onBusHealth(healthy),
+      );
+      this.invalidator.attachBus(this.bus);
+    }
+    this.loader = new Loader(this);
+  }
+
+  onModuleInit(): void {
+    this.bus?.start();
+    this.redis.events.on('ready', () => {
+      this.invalidator.replayPending().catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
+    });
+  }
+
+  /** Memory entry usable right now (fresh or stale), or undefined. The hit path: keep it lean. */
+  peekMemory(key: string): Envelope | undefined {
+    return this.memoryTrusted && this.memory !== null ? this.memory.get(key) : undefined;
+  }
+
+  async getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<T> {
+    return (await this.fetch(key, load, opts)).value;
+  }
+
+  /** getOrSet, telling where the value came from (for X-Cache headers). */
+  async fetch<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<Outcome<T>> {
+    const sampled = this.stats.sampleHit();
+    const started = sampled ? performance.now() : 0;
+    const hit = this.peekMemory(key) as Envelope<T> | undefined;
+    if (hit !== undefined) {
+      const now = Date.now();
+      if (now < hit.e) {
+        this.stats.hit(hit.n, sampled ? performance.now() - started : undefined);
+        return { value: hit.v, source: 'memory', envelope: hit };
+      }
+      if (now < hit.s) {
+        this.stats.staleHit(hit.n);
+        this.loader.refresh(key, load, opts);
+        return { value: hit.v, source: 'stale', envelope: hit };
+      }
+    }
+    return this.loader.join(key, load, opts, hit);
+  }
+
+  /** A sync method's cache: the memory tier only, and the method stays sync. */
+  getOrSetSync<T>(key: string, load: () => T, opts: EntryOptions<T> = {}): T {
+    const now = Date.now();
+    const hit = this.memory?.get(key) as Envelope<T> | undefined;
+    if (hit !== undefined && now < hit.e) {
+      this.stats.hit(hit.n);
+      return hit.v;
+    }
+    const started = performance.now();
+    const value = load();
+    const envelope = this.policy.envelope(key, value, opts, now);
+    this.stats.miss(envelope?.n, key, performance.now() - started);
+    if (envelope && this.memory) this.memory.set(key, envelope, this.serializer.encode(envelope).length);
+    return value;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.read<T>(key))?.v;
+  }
+
+  /** The fresh entry for a key from memory or Redis, or undefined. */
+  async read<T>(key: string): Promise<Envelope<T> | undefined> {
+    const now = Date.now();
+    const hit = this.peekMemory(key) as Envelope<T> | undefined;
+    if (hit !== undefined && now < hit.e) {
+      this.stats.hit(hit.n);
+      return hit;
+    }
+    const epoch = this.invalidator.epoch;
+    const raw = await this.redisTier.get(key);
+    let envelope: Envelope<T> | undefined;
+    if (raw === UNAVAILABLE) envelope = this.memoryFallback(key);
+    else if (raw !== null) envelope = this.decode<T>(key, raw, epoch);
+    if (envelope !== undefined && Date.now() < envelope.e) {
+      this.stats.hit(envelope.n);
+      return envelope;
+    }
+    this.stats.miss(this.policy.namespaceOf(key, undefined), key, 0);
+    return undefined;
+  }
+
+  async set<T>(key: string, value: T, opts: EntryOptions<T> = {}): Promise<void> {
+    await this.mset([{ ...(opts as EntryOptions), key, value }]);
+  }
+
+  async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
+    const now = Date.now();
+    const out: (T | undefined)[] = keys.map((k) => {
+      const hit = this.peekMemory(k);
+      return hit !== undefined && now < hit.e ? (hit.v as T) : undefined;
+    });
+    const missing = keys.map((k, i) => (out[i] === undefined ? i : -1)).filter((i) => i >= 0);
+    if (missing.length === 0 || !this.redisTier.configured) return out;
+    const epoch = this.invalidator.epoch;
+    const raws = await this.redisTier.mget(missing.map((i) => keys[i]));
+    missing.forEach((index, j) => {
+      const envelope =
+        raws === UNAVAILABLE
+          ? this.memoryFallback<T>(keys[index])
+          : raws[j] !== null
+            ? this.decode<T>(keys[index], raws[j] as string, epoch)
+            : undefined;
+      if (envelope !== undefined && Date.now() < envelope.e) out[index] = envelope.v;
+    });
+    return out;
+  }
+
+  /** Writes entries (one round trip); an explicit write supersedes loads of those keys in flight. */
+  async mset(entries: MsetEntry[]): Promise<void> {
+    const prepared = entries.map((entry) => {
+      const envelope = this.policy.envelope(entry.key, entry.value, entry);
+      return { key: entry.key, envelope, payload: envelope ? this.serializer.encode(envelope) : '' };
+    });
+    const keys = prepared.map((p) => p.key);
+    this.invalidator.applyLocal({ keys });
+    const storable = prepared.filter((p) => p.envelope !== undefined);
+    const unstorable = prepared.filter((p) => p.envelope === undefined).map((p) => p.key);
+    if (this.redisTier.configured) {
+      const written = await this.redisTier.write(
+        storable.map(({ key, envelope, payload }) => ({
+          key,
+          payload,
+          ttlMs: lifetimeMs(envelope!),
+          namespace: envelope!.n,
+          tags: envelope!.t,
+          message: this.bus?.encode({ k: [key] }) ?? '',
+        })),
+      );
+      // what Redis holds now is older than this write: make sure it goes once Redis is back
+      if (written === UNAVAILABLE) await this.invalidator.invalidate({ keys });
+      else if (unstorable.length > 0) await this.invalidator.invalidate({ keys: unstorable });
+    }
+    for (const { key, envelope, payload } of storable) this.memory?.set(key, envelope!, payload.length);
+  }
+
+  async delete(...keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return (await this.invalidator.invalidate({ keys })).keys;
+  }
+
+  /** Seconds left before the entry goes stale, or null. */
+  async ttl(key: string): Promise<number | null> {
+    const envelope = await this.read(key);
+    return envelope === undefined ? null : Math.max(0, Math.ceil((envelope.e - Date.now()) / 1000));
+  }
+
+  /** A stored payload, decoded; a payload that fails to decode is a miss and is deleted. */
+  decode<T>(key: string, raw: string, epoch?: number): Envelope<T> | undefined {
+    let envelope: Envelope<T>;
+    try {
+      envelope = this.serializer.decode<T>(raw);
+    } catch (err) {
+      this.stats.error(this.policy.namespaceOf(key, undefined));
+      this.logger.warn(`dropped undecodable entry "${key}": ${(err as Error).message}`);
+      void this.redisTier.remove(key);
+      return undefined;
+    }
+    // fill memory only if no invalidation happened while Redis was being read
+    if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
+      this.memory.set(key, envelope, raw.length);
+    }
+    return envelope;
+  }
+
+  /** With Redis unusable, memory serves even while untrusted: better than nothing. */
+  memoryFallback<T>(key: string): Envelope<T> | undefined {
+    return this.memory?.get(key) as Envelope<T> | undefined;
+  }
+
+  /** The current flight for a key, for tests and debugging. */
+  flight(key: string): Flight | undefined {
+    return this.flights.get(key);
+  }
+
+  private onBusHealth(healthy: boolean): void {
+    if (healthy) {
+      // messages may have been missed while the bus was down: start over from Redis
+      this.memory?.clear();
+      this.invalidator.epoch++;
+    } else {
+      this.logger.warn('invalidation bus is down: memory tier bypassed while Redis is reachable');
+    }
+    this.memoryTrusted = healthy;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Envelope } from './serializer';
+
+/** Where a load's answer came from. */
+export type Source = 'memory' | 'redis' | 'stale' | 'loader' | 'grace';
+
+export interface Outcome<T = unknown> {
+  value: T;
+  source: Source;
+  /** the stored entry, when there is one */
+  envelope?: Envelope<T>;
+}
+
+export interface Flight {
+  key: string;
+  namespace?: string;
+  tags?: string[];
+  /** set when an invalidation touched this load: its result must not be stored */
+  invalidated: boolean;
+  promise: Promise<Outcome>;
+}
+
+export interface InvalidationScope {
+  keys?: string[];
+  tags?: string[];
+  namespaces?: string[];
+  /** RegExps of globs */
+  patterns?: RegExp[];
+  all?: boolean;
+}
+
+/**
+ * Loads in progress, one per key, so that concurrent callers share one loader call. An
+ * invalidation detaches the loads it touches: their results are not stored, and callers that
+ * arrive afterwards start a new load instead of joining one that began before it.
+ */
+export class Flights {
+  private readonly map = new Map<string, Flight>();
+
+  get(key: string): Flight | undefined {
+    return this.map.get(key);
+  }
+
+  add(flight: Flight): void {
+    this.map.set(flight.key, flight);
+  }
+
+  /** removes the flight if it is still the current one for its key */
+  done(flight: Flight): void {
+    if (this.map.get(flight.key) === flight) this.map.delete(flight.key);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  invalidate(scope: InvalidationScope): void {
+    if (this.map.size === 0) return;
+    for (const flight of [...this.map.values()]) {
+      if (scope.all || touches(flight, scope)) {
+        flight.invalidated = true;
+        this.map.delete(flight.key);
+      }
+    }
+  }
+}
+
+function touches(flight: Flight, scope: InvalidationScope): boolean {
+  if (scope.keys?.includes(flight.key)) return true;
+  if (flight.namespace !== undefined && scope.namespaces?.includes(flight.namespace)) return true;
+  if (flight.tags && scope.tags?.some((t) => flight.tags!.includes(t))) return true;
+  return scope.patterns?.some((p) => p.test(flight.key)) ?? false;
+}

@@ -1,0 +1,150 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { CacheEngine } from './cache-engine';
+import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
+import type { Flight, Outcome } from './flights';
+import { UNAVAILABLE } from './redis-tier';
+import type { Envelope } from './serializer';
+
+/**
+ * The miss path: one flight per key runs Redis lookup, optional cross-instance lock, the loader
+ * and the guarded write; every concurrent caller of the key awaits that same flight.
+ */
+export class Loader {
+  private readonly logger = new Logger('CacheLoader');
+
+  constructor(private readonly engine: CacheEngine) {}
+
+  async join<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T>, stale?: Envelope<T>): Promise<Outcome<T>> {
+    const started = performance.now();
+    const flight = this.engine.flights.get(key) ?? this.start(key, load, opts, stale, false);
+    const outcome = (await flight.promise) as Outcome<T>;
+    const ns = outcome.envelope?.n ?? this.engine.policy.namespaceOf(key, opts.namespace);
+    if (outcome.source === 'loader' || outcome.source === 'grace') {
+      this.engine.stats.miss(ns, key, performance.now() - started);
+    } else if (outcome.source === 'stale') {
+      this.engine.stats.staleHit(ns);
+      this.refresh(key, load, opts);
+    } else this.engine.stats.hit(ns);
+    return outcome;
+  }
+
+  /** Stale-while-revalidate: one background refresh per key; its failure is logged, never thrown. */
+  refresh<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T>): void {
+    if (this.engine.flights.get(key)) return;
+    this.start(key, load, opts, undefined, true).promise.catch((err: Error) => {
+      this.engine.stats.error(this.engine.policy.namespaceOf(key, opts.namespace));
+      this.logger.warn(`background refresh of "${key}" failed: ${err.message}`);
+    });
+  }
+
+  private start<T>(
+    key: string,
+    load: () => T | Promise<T>,
+    opts: EntryOptions<T>,
+    stale: Envelope<T> | undefined,
+    skipLookup: boolean,
+  ): Flight {
+    const flight: Flight = {
+      key,
+      namespace: this.engine.policy.namespaceOf(key, opts.namespace),
+      tags: opts.tags,
+      invalidated: false,
+      promise: undefined as never,
+    };
+    this.engine.flights.add(flight);
+    flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() => this.engine.flights.done(flight));
+    return flight;
+  }
+
+  private async resolve<T>(
+    flight: Flight,
+    load: () => T | Promise<T>,
+    opts: EntryOptions<T>,
+    stale: Envelope<T> | undefined,
+    skipLookup: boolean,
+  ): Promise<Outcome<T>> {
+    const { engine } = this;
+    const { key } = flight;
+    if (!skipLookup) {
+      const found = await this.lookup<T>(flight);
+      if (found && Date.now() < found.e) return { value: found.v, source: 'redis', envelope: found };
+      if (found && Date.now() < found.s) return { value: found.v, source: 'stale', envelope: found };
+      stale = found ?? stale;
+    }
+    const lock = await this.acquire<T>(flight);
+    if (lock.value) return { value: lock.value.v, source: 'redis', envelope: lock.value };
+    // the ledger's seq before the loader starts: the write is refused if anything it touches is
+    // invalidated after this point
+    const guard = engine.redisTier.configured ? await engine.redisTier.readSeq() : UNAVAILABLE;
+    const started = Date.now();
+    let value: T;
+    try {
+      engine.stats.load(flight.namespace);
+      value = await load();
+    } catch (err) {
+      await this.release(key, lock.token);
+      if (stale && Date.now() < stale.g) {
+        engine.stats.error(flight.namespace);
+        this.logger.warn(`loader for "${key}" failed, serving the value kept for grace: ${(err as Error).message}`);
+        return { value: stale.v, source: 'grace', envelope: stale };
+      }
+      throw err;
+    }
+    const envelope = engine.policy.envelope(key, value, opts);
+    if (envelope && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
+      await this.store(flight, envelope, guard);
+    }
+    await this.release(key, lock.token);
+    return { value, source: 'loader', envelope };
+  }
+
+  /** Redis first; with Redis unusable, whatever memory still holds. */
+  private async lookup<T>(flight: Flight): Promise<Envelope<T> | undefined> {
+    const { engine } = this;
+    if (!engine.redisTier.configured) return undefined;
+    const epoch = engine.invalidator.epoch;
+    const raw = await engine.redisTier.get(flight.key);
+    if (raw === UNAVAILABLE) return engine.memoryFallback<T>(flight.key);
+    if (raw === null) return undefined;
+    return engine.decode<T>(flight.key, raw, flight.invalidated ? undefined : epoch);
+  }
+
+  private async store<T>(flight: Flight, envelope: Envelope<T>, guard: number | typeof UNAVAILABLE): Promise<void> {
+    const { engine } = this;
+    const payload = engine.serializer.encode(envelope);
+    if (engine.redisTier.configured && guard !== UNAVAILABLE) {
+      const written = await engine.redisTier.write([
+        { key: flight.key, payload, ttlMs: lifetimeMs(envelope), namespace: envelope.n, tags: envelope.t, guard, message: '' },
+      ]);
+      // refused: an invalidation (maybe from another instance) came after the loader started
+      if (written !== UNAVAILABLE && !written[0]) return;
+    }
+    if (!flight.invalidated) engine.memory?.set(flight.key, envelope, payload.length);
+  }
+
+  /** Cross-instance stampede protection: one instance loads, the others wait for its value. */
+  private async acquire<T>(flight: Flight): Promise<{ token?: string; value?: Envelope<T> }> {
+    const { engine } = this;
+    const { enabled, ttlMs, waitMs } = engine.options.lock;
+    if (!enabled || !engine.redisTier.usable) return {};
+    const token = `${engine.instanceId}:${randomUUID()}`;
+    if ((await engine.redisTier.acquireLock(flight.key, token, ttlMs)) !== false) return { token };
+    const deadline = Date.now() + waitMs;
+    for (let pause = 5; Date.now() < deadline && !flight.invalidated; pause = Math.min(pause * 2, 50)) {
+      await delay(pause);
+      const found = await this.lookup<T>(flight);
+      if (found && Date.now() < found.e) return { value: found };
+      const held = await engine.redisTier.lockHeld(flight.key);
+      if (held === UNAVAILABLE) return {};
+      // the holder finished without a value we can use (its write was refused, or it failed)
+      if (!held) return (await engine.redisTier.acquireLock(flight.key, token, ttlMs)) === true ? { token } : {};
+    }
+    return {};
+  }
+
+  private async release(key: string, token: string | undefined): Promise<void> {
+    if (token) await this.engine.redisTier.releaseLock(key, token);
+  }
+}

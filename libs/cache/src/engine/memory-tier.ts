@@ -1,0 +1,109 @@
+import { LRUCache } from 'lru-cache';
+import type { Envelope } from './serializer';
+
+export interface MemoryTierLimits {
+  maxEntries: number;
+  maxBytes: number;
+  /** seconds; 0 = as long as the entry itself */
+  ttl: number;
+}
+
+/**
+ * The in-process tier: an LRU bounded by entries and bytes, with indexes by tag and namespace
+ * so that invalidating a tag touches only the entries that carry it.
+ */
+export class MemoryTier {
+  private readonly lru: LRUCache<string, Envelope>;
+  private readonly byTag = new Map<string, Set<string>>();
+  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly capMs: number;
+
+  constructor(limits: MemoryTierLimits) {
+    this.capMs = limits.ttl * 1000;
+    this.lru = new LRUCache<string, Envelope>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      sizeCalculation: () => 1,
+      ttlAutopurge: false,
+      // an evicted or replaced entry leaves the indexes too, or they would grow without bound
+      dispose: (envelope, key) => this.unindex(key, envelope),
+    });
+  }
+
+  get(key: string): Envelope | undefined {
+    return this.lru.get(key);
+  }
+
+  /** size: the entry's encoded length in bytes, which is what maxBytes bounds */
+  set(key: string, envelope: Envelope, size: number): void {
+    const until = Math.max(envelope.e, envelope.s, envelope.g) - Date.now();
+    const ttl = this.capMs > 0 ? Math.min(until, this.capMs) : until;
+    if (ttl <= 0 || size > this.lru.maxSize) return;
+    this.lru.set(key, envelope, { ttl, size: Math.max(1, size) });
+    if (envelope.t) for (const tag of envelope.t) add(this.byTag, tag, key);
+    if (envelope.n) add(this.byNamespace, envelope.n, key);
+  }
+
+  delete(key: string): boolean {
+    return this.lru.delete(key);
+  }
+
+  deleteTag(tag: string): number {
+    return this.deleteAll(this.byTag.get(tag));
+  }
+
+  deleteNamespace(namespace: string): number {
+    return this.deleteAll(this.byNamespace.get(namespace));
+  }
+
+  deleteMatching(pattern: RegExp): number {
+    let count = 0;
+    for (const key of [...this.lru.keys()]) if (pattern.test(key) && this.lru.delete(key)) count++;
+    return count;
+  }
+
+  clear(): void {
+    this.lru.clear();
+    this.byTag.clear();
+    this.byNamespace.clear();
+  }
+
+  remainingTtlMs(key: string): number {
+    return this.lru.getRemainingTTL(key);
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.lru.keys();
+  }
+
+  private deleteAll(keys: Set<string> | undefined): number {
+    if (!keys) return 0;
+    let count = 0;
+    for (const key of [...keys]) if (this.lru.delete(key)) count++;
+    return count;
+  }
+
+  private unindex(key: string, envelope: Envelope): void {
+    if (envelope.t) for (const tag of envelope.t) remove(this.byTag, tag, key);
+    if (envelope.n) remove(this.byNamespace, envelope.n, key);
+  }
+}
+
+function add(index: Map<string, Set<string>>, name: string, key: string): void {
+  let keys = index.get(name);
+  if (!keys) index.set(name, (keys = new Set()));
+  keys.add(key);
+}
+
+function remove(index: Map<string, Set<string>>, name: string, key: string): void {
+  const keys = index.get(name);
+  if (keys?.delete(key) && keys.size === 0) index.delete(name);
+}

@@ -1,0 +1,194 @@
+import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
+import type { ResolvedCacheOptions } from './resolved-options';
+
+/** An option the application was given cannot work: thrown at bootstrap, naming the option. */
+export class CacheOptionsError extends Error {
+  static readonly code = 'E_CACHE_OPTIONS';
+  constructor(option: string, problem: string, value: unknown) {
+    super(`Invalid cache option "${option}": ${problem} (got ${describe(value)})`);
+    this.name = 'CacheOptionsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.env): ResolvedCacheOptions {
+  const keyPrefix = raw.keyPrefix ?? env.CACHE_PREFIX ?? 'cache';
+  if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9_.\-{}]{1,64}$/.test(keyPrefix)) {
+    throw new CacheOptionsError('keyPrefix', 'use 1-64 letters, digits, "_", "-", ".", "{}"', keyPrefix);
+  }
+  const defaultTtl = seconds('defaultTtl', raw.defaultTtl ?? envNumber(env, 'CACHE_DEFAULT_TTL') ?? 300);
+  const namespaces: ResolvedCacheOptions['namespaces'] = {};
+  for (const [name, ns] of Object.entries(raw.namespaces ?? {})) {
+    if (!/^[^\s*?[\]]{1,100}$/.test(name)) {
+      throw new CacheOptionsError(`namespaces.${name}`, 'a namespace name has no spaces or glob characters', name);
+    }
+    namespaces[name] = {
+      ttl: optionalSeconds(`namespaces.${name}.ttl`, ns?.ttl),
+      staleWhileRevalidate: optionalSeconds(`namespaces.${name}.staleWhileRevalidate`, ns?.staleWhileRevalidate),
+      grace: optionalSeconds(`namespaces.${name}.grace`, ns?.grace),
+    };
+  }
+  const memory =
+    raw.memory === false
+      ? false
+      : {
+          maxEntries: positiveInt('memory.maxEntries', raw.memory?.maxEntries ?? 10_000),
+          maxBytes: positiveInt('memory.maxBytes', raw.memory?.maxBytes ?? 64 * 1024 * 1024),
+          ttl: seconds('memory.ttl', raw.memory?.ttl ?? 0),
+        };
+  const enabled = raw.enabled ?? envBoolean(env, 'CACHE_ENABLED') ?? true;
+  const r = raw.resilience ?? {};
+  const resilience = {
+    commandTimeoutMs: positiveInt('resilience.commandTimeoutMs', r.commandTimeoutMs ?? 300),
+    connectTimeoutMs: positiveInt('resilience.connectTimeoutMs', r.connectTimeoutMs ?? 2_000),
+    breakerThreshold: positiveInt('resilience.breakerThreshold', r.breakerThreshold ?? 5),
+    breakerDurationMs: positiveInt('resilience.breakerDurationMs', r.breakerDurationMs ?? 1_000),
+    maxReconnectDelayMs: positiveInt('resilience.maxReconnectDelayMs', r.maxReconnectDelayMs ?? 1_000),
+  };
+  const lock = {
+    enabled: raw.lock?.enabled ?? false,
+    ttlMs: positiveInt('lock.ttlMs', raw.lock?.ttlMs ?? 5_000),
+    waitMs: positiveInt('lock.waitMs', raw.lock?.waitMs ?? 3_000),
+  };
+  const admin =
+    raw.admin === false
+      ? false
+      : {
+          ...raw.admin,
+          path: adminPath(raw.admin?.path ?? 'cache'),
+          token: raw.admin?.token ?? env.CACHE_ADMIN_TOKEN ?? undefined,
+        };
+  if (admin && admin.token !== undefined && (typeof admin.token !== 'string' || admin.token.length < 8)) {
+    throw new CacheOptionsError('admin.token', 'use a token of at least 8 characters', '<hidden>');
+  }
+  const compressThreshold =
+    raw.compressThreshold === false ? false : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
+  for (const [i, rule] of (raw.invalidationRules ?? []).entries()) {
+    if (!rule || typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
+      throw new CacheOptionsError(`invalidationRules[${i}].path`, 'a path starts with "/"', rule?.path);
+    }
+  }
+  return {
+    redis: redisConnection(raw, env),
+    keyPrefix,
+    defaultTtl,
+    namespaces,
+    memory,
+    enabled,
+    admin,
+    warmup: {
+      onStartup: raw.warmup?.onStartup ?? true,
+      cron: raw.warmup?.cron,
+      startupTimeoutMs: positiveInt('warmup.startupTimeoutMs', raw.warmup?.startupTimeoutMs ?? 5_000),
+    },
+    http: {
+      headers: raw.http?.headers ?? true,
+      etag: raw.http?.etag ?? true,
+      userId: raw.http?.userId ?? defaultUserId,
+    },
+    resilience,
+    lock,
+    grace: seconds('grace', raw.grace ?? 0),
+    compressThreshold,
+    invalidationRules: raw.invalidationRules ?? [],
+    raw,
+  };
+}
+
+function defaultUserId(req: unknown): string | undefined {
+  const id = (req as { user?: { id?: unknown } } | undefined)?.user?.id;
+  return id === undefined || id === null ? undefined : String(id);
+}
+
+function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | null {
+  const given = 'redis' in raw ? raw.redis : undefined;
+  if (given === null) return null;
+  if (given === undefined) {
+    if (!env.REDIS_URL) return null;
+    const url = redisUrl('redis', env.REDIS_URL);
+    if (env.REDIS_PASSWORD) url.password = encodeURIComponent(env.REDIS_PASSWORD);
+    if (env.REDIS_DB !== undefined && env.REDIS_DB !== '') {
+      const db = Number(env.REDIS_DB);
+      if (!Number.isInteger(db) || db < 0) throw new CacheOptionsError('REDIS_DB', 'expected an integer >= 0', env.REDIS_DB);
+      url.pathname = `/${db}`;
+    }
+    return url.toString();
+  }
+  if (typeof given === 'string') {
+    redisUrl('redis', given);
+    return given;
+  }
+  if (typeof given !== 'object') throw new CacheOptionsError('redis', 'expected a URL or an options object', given);
+  if ('cluster' in given && (!Array.isArray(given.cluster) || given.cluster.length === 0)) {
+    throw new CacheOptionsError('redis.cluster', 'expected a non-empty list of nodes', given.cluster);
+  }
+  if ('client' in given && (!given.client || typeof (given.client as { get?: unknown }).get !== 'function')) {
+    throw new CacheOptionsError('redis.client', 'expected an ioredis Redis or Cluster instance', given.client);
+  }
+  return given;
+}
+
+function redisUrl(option: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CacheOptionsError(option, 'not a valid URL', value);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new CacheOptionsError(option, 'the URL scheme must be redis:// or rediss://', value);
+  }
+  return url;
+}
+
+function adminPath(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_\-/]{1,100}$/.test(value)) {
+    throw new CacheOptionsError('admin.path', 'use letters, digits, "-", "_" and "/"', value);
+  }
+  return value.replace(/^\/+|\/+$/g, '');
+}
+
+function seconds(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new CacheOptionsError(option, 'expected a number of seconds >= 0', value);
+  }
+  return value;
+}
+
+function optionalSeconds(option: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : seconds(option, value);
+}
+
+function positiveInt(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new CacheOptionsError(option, 'expected a positive integer', value);
+  }
+  return value;
+}
+
+function envNumber(env: Env, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new CacheOptionsError(name, 'expected a number', text);
+  return value;
+}
+
+function envBoolean(env: Env, name: string): boolean | undefined {
+  const text = env[name]?.toLowerCase();
+  if (text === undefined || text === '') return undefined;
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new CacheOptionsError(name, 'expected true or false', env[name]);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

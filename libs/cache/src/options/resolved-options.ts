@@ -1,0 +1,32 @@
+import type {
+  AdminOptions,
+  CacheModuleOptions,
+  HttpOptions,
+  LockOptions,
+  MemoryTierOptions,
+  NamespaceOptions,
+  RedisConnection,
+  ResilienceOptions,
+  RouteInvalidationRule,
+  WarmupOptions,
+} from './cache-options.interface';
+
+/** Options after defaults and the environment were applied and everything was validated. */
+export interface ResolvedCacheOptions {
+  redis: RedisConnection | null;
+  keyPrefix: string;
+  defaultTtl: number;
+  namespaces: Record<string, NamespaceOptions>;
+  memory: Required<MemoryTierOptions> | false;
+  enabled: boolean;
+  admin: (Omit<AdminOptions, 'path'> & { path: string }) | false;
+  warmup: Required<Omit<WarmupOptions, 'cron'>> & { cron?: string };
+  http: Required<HttpOptions>;
+  resilience: Required<ResilienceOptions>;
+  lock: Required<LockOptions>;
+  grace: number;
+  compressThreshold: number | false;
+  invalidationRules: RouteInvalidationRule[];
+  /** the options as given, for introspection */
+  raw: CacheModuleOptions;
+}

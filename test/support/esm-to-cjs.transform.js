@@ -1,0 +1,24 @@
+// NestJS 12 ships ESM only, and Jest on Node 20 cannot require() ESM. This transformer turns
+// those node_modules files into CommonJS (TypeScript's transpiler, no type check), and rewrites
+// import.meta.url, which CommonJS has no syntax for.
+const ts = require('typescript');
+const { createHash } = require('crypto');
+
+module.exports = {
+  process(source, filename) {
+    const code = source.replace(/import\.meta\.url/g, "require('url').pathToFileURL(__filename).href");
+    const out = ts.transpileModule(code, {
+      fileName: filename,
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        allowJs: true,
+        esModuleInterop: true,
+      },
+    });
+    return { code: out.outputText };
+  },
+  getCacheKey(source, filename) {
+    return createHash('sha1').update('esm-to-cjs-v1').update(filename).update(source).digest('hex');
+  },
+};
