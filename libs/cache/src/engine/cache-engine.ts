@@ -5,6 +5,7 @@ import { CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { RedisService } from '../redis/redis.service';
 import { CacheStats } from '../stats/cache-stats';
+import { coarseNow } from './clock';
 import { EntryPolicy, GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
 import { Flights, type Flight, type Outcome } from './flights';
 import { Invalidator } from './invalidator';
@@ -77,8 +78,14 @@ export class CacheEngine implements OnModuleInit {
     return this.memoryTrusted && this.memory !== null ? this.memory.get(key) : undefined;
   }
 
-  async getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<T> {
-    return (await this.fetch(key, load, opts)).value;
+  getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<T> {
+    // the hit path stays synchronous up to one resolved promise: no async frames, no allocations
+    const hit = this.peekMemory(key) as Envelope<T> | undefined;
+    if (hit !== undefined && coarseNow() < hit.e) {
+      this.stats.hit(hit.n);
+      return Promise.resolve(hit.v);
+    }
+    return this.fetch(key, load, opts).then(valueOf);
   }
 
   /** getOrSet, telling where the value came from (for X-Cache headers). */
@@ -245,4 +252,8 @@ export class CacheEngine implements OnModuleInit {
     }
     this.memoryTrusted = healthy;
   }
+}
+
+function valueOf<T>(outcome: Outcome<T>): T {
+  return outcome.value;
 }

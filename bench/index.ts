@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { RedisServer } from '../test/support/redis-server';
+import { engineBench } from './engine.bench';
+import { printRows, type Row } from './measure';
+
+/**
+ * `npm run bench`: every figure is a ratio against a floor measured in the same run on the same
+ * machine (lru-cache get, raw ioredis GET, a bare route), so the numbers travel.
+ */
+async function main(): Promise<void> {
+  const server = await RedisServer.start();
+  const rows: Row[] = [];
+  try {
+    rows.push(...(await engineBench(server)));
+  } finally {
+    await server.shutdown();
+  }
+  const ok = printRows(rows);
+  console.log(ok ? '\nall targets met' : '\nsome targets missed (see MISSED)');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
