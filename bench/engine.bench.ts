@@ -14,7 +14,7 @@ export async function engineBench(server: RedisServer): Promise<Row[]> {
 
   // memory tier: the cache's hit path against the LRU it is built on
   // configured as the memory tier configures it (entries carry a TTL), so both pay the same checks
-  const lru = new LRUCache<string, unknown>({ max: 10_000, ttl: 3_600_000 });
+  const lru = new LRUCache<string, object>({ max: 10_000, ttl: 3_600_000 });
   lru.set('k', VALUE);
   let sink: unknown;
   const memoryApp = await app({ redis: null });
