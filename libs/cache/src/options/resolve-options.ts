@@ -123,6 +123,12 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
   if ('cluster' in given && (!Array.isArray(given.cluster) || given.cluster.length === 0)) {
     throw new CacheOptionsError('redis.cluster', 'expected a non-empty list of nodes', given.cluster);
   }
+  const isCluster = 'cluster' in given || ('client' in given && (given.client as { isCluster?: boolean }).isCluster);
+  if (isCluster && !/\{[^}]+\}/.test(raw.keyPrefix ?? env.CACHE_PREFIX ?? '')) {
+    // writes and invalidations are atomic scripts over an entry and its indexes: in a Cluster
+    // all their keys must share a slot, which a hash tag in the prefix guarantees
+    throw new CacheOptionsError('keyPrefix', 'in Cluster mode, include a hash tag such as "{cache}"', raw.keyPrefix);
+  }
   if ('client' in given && (!given.client || typeof (given.client as { get?: unknown }).get !== 'function')) {
     throw new CacheOptionsError('redis.client', 'expected an ioredis Redis or Cluster instance', given.client);
   }
