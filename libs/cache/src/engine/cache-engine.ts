@@ -128,12 +128,12 @@ export class CacheEngine implements OnModuleInit {
     return (await this.read<T>(key))?.v;
   }
 
-  /** The fresh entry for a key from memory or Redis, or undefined. */
-  async read<T>(key: string): Promise<Envelope<T> | undefined> {
+  /** The fresh entry for a key from memory or Redis, or undefined; `count` = record in stats. */
+  async read<T>(key: string, count = true): Promise<Envelope<T> | undefined> {
     const now = Date.now();
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
-      this.stats.hit(hit.n);
+      if (count) this.stats.hit(hit.n);
       return hit;
     }
     const epoch = this.invalidator.epoch;
@@ -142,10 +142,10 @@ export class CacheEngine implements OnModuleInit {
     if (raw === UNAVAILABLE) envelope = this.memoryFallback(key);
     else if (raw !== null) envelope = this.decode<T>(key, raw, epoch);
     if (envelope !== undefined && Date.now() < envelope.e) {
-      this.stats.hit(envelope.n);
+      if (count) this.stats.hit(envelope.n);
       return envelope;
     }
-    this.stats.miss(this.policy.namespaceOf(key, undefined), key, 0);
+    if (count) this.stats.miss(this.policy.namespaceOf(key, undefined), key, 0);
     return undefined;
   }
 
@@ -210,7 +210,7 @@ export class CacheEngine implements OnModuleInit {
 
   /** Seconds left before the entry goes stale, or null. */
   async ttl(key: string): Promise<number | null> {
-    const envelope = await this.read(key);
+    const envelope = await this.read(key, false);
     return envelope === undefined ? null : Math.max(0, Math.ceil((envelope.e - Date.now()) / 1000));
   }
 

@@ -15,7 +15,9 @@ export function assertGlob(glob: string): void {
   if ((glob.match(/\*/g) ?? []).length > MAX_STARS) {
     throw new InvalidPatternError(`a pattern has at most ${MAX_STARS} "*"`);
   }
-  if (/[\x00-\x1f]/.test(glob)) throw new InvalidPatternError('a pattern has no control characters');
+  if ([...glob].some((ch) => ch.charCodeAt(0) < 0x20)) {
+    throw new InvalidPatternError('a pattern has no control characters');
+  }
   globToRegExp(glob); // throws on an unclosed class
 }
 
@@ -28,16 +30,33 @@ export function globToRegExp(glob: string): RegExp {
     else if (ch === '?') out += '.';
     else if (ch === '\\' && i + 1 < glob.length) out += escape(glob[++i]);
     else if (ch === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) throw new InvalidPatternError('a pattern has an unclosed "["');
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith('^');
-      if (negate) body = body.slice(1);
-      out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = end;
+      const cls = charClass(glob, i);
+      out += cls.source;
+      i = cls.end;
     } else out += escape(ch);
   }
   return new RegExp(out + '$', 's');
+}
+
+/** A class read as Redis reads it: `\x` is a literal x, `a-z` a range either way round, `]` ends it. */
+function charClass(glob: string, start: number): { source: string; end: number } {
+  let i = start + 1;
+  let source = '[';
+  if (glob[i] === '^') source += glob[i++];
+  for (; i < glob.length && glob[i] !== ']'; i++) {
+    if (glob[i] === '\\' && i + 1 < glob.length) source += classChar(glob[++i]);
+    else if (glob[i + 1] === '-' && i + 2 < glob.length) {
+      const [low, high] = [glob[i], glob[i + 2]].sort();
+      source += `${classChar(low)}-${classChar(high)}`;
+      i += 2;
+    } else source += classChar(glob[i]);
+  }
+  if (i >= glob.length) throw new InvalidPatternError('a pattern has an unclosed "["');
+  return { source: source + ']', end: i };
+}
+
+function classChar(ch: string): string {
+  return /[\\\][^-]/.test(ch) ? `\\${ch}` : ch;
 }
 
 function escape(ch: string): string {

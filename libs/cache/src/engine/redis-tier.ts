@@ -124,7 +124,7 @@ export class RedisTier {
     });
   }
 
-  /** Invalidates everything in the ledger, then deletes what the globs match, on every master. */
+  /** Invalidates everything in the ledger, then deletes what the globs match, on every master; counts entries. */
   sweep(globs: string[], message: string): Promise<Maybe<number>> {
     return this.run(async (c) => {
       await c.tcBumpAll(this.layout.seq, this.layout.marker('all'), this.markerTtlMs);
@@ -214,7 +214,9 @@ export class RedisTier {
       const [next, keys] = await (node as Redis).scan(cursor, 'MATCH', glob, 'COUNT', SCAN_COUNT);
       // only keys under our prefix: the glob is built from it, and this re-check costs nothing
       const ours = keys.filter((k) => k.startsWith(this.layout.root));
-      if (ours.length > 0) deleted += await (node as Redis).unlink(...ours);
+      if (ours.length > 0) await (node as Redis).unlink(...ours);
+      // count entries only: index sets and locks go too, but they are not what callers asked about
+      deleted += ours.filter((k) => this.layout.keyOf(k) !== undefined).length;
       cursor = next;
     } while (cursor !== '0');
     return deleted;

@@ -78,7 +78,7 @@ export class Serializer {
       const envelope = (
         text.charCodeAt(0) === 84 /* T */ ? JSON.parse(text.slice(1), revive) : JSON.parse(text)
       ) as Envelope<T>;
-      if (typeof envelope !== 'object' || envelope === null || typeof envelope.e !== 'number') {
+      if (typeof envelope !== 'object' || envelope === null || typeof envelope.e !== 'number' || !('v' in envelope)) {
         throw new Error('not a cache envelope');
       }
       return envelope;

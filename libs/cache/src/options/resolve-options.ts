@@ -15,9 +15,14 @@ type Env = Record<string, string | undefined>;
 export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.env): ResolvedCacheOptions {
   const keyPrefix = raw.keyPrefix ?? env.CACHE_PREFIX ?? 'cache';
   if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9_.\-{}]{1,64}$/.test(keyPrefix)) {
-    throw new CacheOptionsError('keyPrefix', 'use 1-64 letters, digits, "_", "-", ".", "{}"', keyPrefix);
+    const option = raw.keyPrefix === undefined ? 'CACHE_PREFIX' : 'keyPrefix';
+    throw new CacheOptionsError(option, 'use 1-64 letters, digits, "_", "-", ".", "{}"', keyPrefix);
   }
-  const defaultTtl = seconds('defaultTtl', raw.defaultTtl ?? envNumber(env, 'CACHE_DEFAULT_TTL') ?? 300);
+  // an error names where the bad value came from: the option, or the environment variable
+  const defaultTtl = seconds(
+    raw.defaultTtl === undefined ? 'CACHE_DEFAULT_TTL' : 'defaultTtl',
+    raw.defaultTtl ?? envNumber(env, 'CACHE_DEFAULT_TTL') ?? 300,
+  );
   const namespaces: ResolvedCacheOptions['namespaces'] = {};
   for (const [name, ns] of Object.entries(raw.namespaces ?? {})) {
     if (!/^[^\s*?[\]]{1,100}$/.test(name)) {
@@ -60,7 +65,8 @@ export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.
           token: raw.admin?.token ?? env.CACHE_ADMIN_TOKEN ?? undefined,
         };
   if (admin && admin.token !== undefined && (typeof admin.token !== 'string' || admin.token.length < 8)) {
-    throw new CacheOptionsError('admin.token', 'use a token of at least 8 characters', '<hidden>');
+    const option = raw.admin && raw.admin.token !== undefined ? 'admin.token' : 'CACHE_ADMIN_TOKEN';
+    throw new CacheOptionsError(option, 'use a token of at least 8 characters', '<hidden>');
   }
   const compressThreshold =
     raw.compressThreshold === false ? false : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
@@ -106,7 +112,7 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
   if (given === null) return null;
   if (given === undefined) {
     if (!env.REDIS_URL) return null;
-    const url = redisUrl('redis', env.REDIS_URL);
+    const url = redisUrl('REDIS_URL', env.REDIS_URL);
     if (env.REDIS_PASSWORD) url.password = encodeURIComponent(env.REDIS_PASSWORD);
     if (env.REDIS_DB !== undefined && env.REDIS_DB !== '') {
       const db = Number(env.REDIS_DB);
@@ -123,7 +129,8 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
   if ('cluster' in given && (!Array.isArray(given.cluster) || given.cluster.length === 0)) {
     throw new CacheOptionsError('redis.cluster', 'expected a non-empty list of nodes', given.cluster);
   }
-  const isCluster = 'cluster' in given || ('client' in given && (given.client as { isCluster?: boolean }).isCluster);
+  const isCluster =
+    'cluster' in given || ('client' in given && (given.client as { isCluster?: boolean } | null)?.isCluster);
   if (isCluster && !/\{[^}]+\}/.test(raw.keyPrefix ?? env.CACHE_PREFIX ?? '')) {
     // writes and invalidations are atomic scripts over an entry and its indexes: in a Cluster
     // all their keys must share a slot, which a hash tag in the prefix guarantees

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Cluster } from 'ioredis';
 import { EventEmitter } from 'node:events';
 import { CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
@@ -66,7 +67,7 @@ export class RedisService implements OnApplicationShutdown {
   /** Parsed INFO (of the first master, in a Cluster). */
   async info(section?: string): Promise<Record<string, string>> {
     const client = this.require();
-    const node = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master')[0] : client;
+    const node = client instanceof Cluster ? client.nodes('master')[0] : client;
     const text = section ? await node.info(section) : await node.info();
     return parseInfo(text);
   }
@@ -74,9 +75,7 @@ export class RedisService implements OnApplicationShutdown {
   /** Every node that holds data: the masters of a Cluster, or the one server. */
   masters(): AnyRedis[] {
     const client = this.require();
-    return client instanceof EventEmitter && 'nodes' in client && typeof client.nodes === 'function'
-      ? client.nodes('master')
-      : [client];
+    return client instanceof Cluster ? client.nodes('master') : [client];
   }
 
   /** A separate connection for pub/sub, made on first use and always ours to close. */

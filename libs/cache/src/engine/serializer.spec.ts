@@ -1,0 +1,137 @@
+import { SerializationError, Serializer, type Envelope } from './serializer';
+
+const envelope = <T>(v: T, extra: Partial<Envelope<T>> = {}): Envelope<T> => ({
+  v,
+  c: 1_700_000_000_000,
+  e: 1_700_000_060_000,
+  s: 0,
+  g: 0,
+  ...extra,
+});
+
+const protoKeyed = (extra = '') =>
+  JSON.parse(`{${extra}"__proto__":{"polluted":"yes"},"a":1}`) as Record<string, unknown>;
+
+describe('Serializer', () => {
+  const serializer = new Serializer(false);
+  const roundTrip = <T>(value: T) => serializer.decode<T>(serializer.encode(envelope(value))).v;
+
+  afterEach(() => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['0', 0],
+    ['empty string', ''],
+    ['false', false],
+    ['a Date', new Date('2024-02-29T12:34:56.789Z')],
+    ['nested objects and arrays', { a: [1, { b: [2, [3]] }], c: { d: null } }],
+    [
+      'a Map with non-string keys',
+      new Map<unknown, unknown>([
+        [1, 'one'],
+        [{ k: 1 }, [2]],
+      ]),
+    ],
+    ['a Set', new Set([1, 'a', null])],
+    ['a BigInt', -(2n ** 80n)],
+    ['a Date deep in a Map in a Set', new Set([new Map([['at', [new Date(7)]]])])],
+    ['an object using the marker key', { $t: 'D', v: 5 }],
+    ['a marker-like object among typed values', [new Date(1), { $t: 'M', v: [[1, 2]] }]],
+    ['a marker-like object nested in one', { $t: 'S', v: { $t: 'B', v: '1' } }],
+    ['an own __proto__ key', protoKeyed()],
+    ['an own __proto__ key beside the marker key', protoKeyed('"$t":"O",')],
+  ])('round-trips %s exactly', (_name, value) => {
+    expect(roundTrip(value)).toStrictEqual(value);
+  });
+
+  it('round-trips an invalid Date as an invalid Date', () => {
+    const back = roundTrip(new Date(NaN));
+    expect(back).toBeInstanceOf(Date);
+    expect(back.getTime()).toBeNaN();
+  });
+
+  it('keeps the envelope fields, namespace and tags', () => {
+    const full = envelope({ x: 1 }, { s: 5, g: 6, n: 'ns', t: ['a', 'b'] });
+    expect(serializer.decode(serializer.encode(full))).toStrictEqual(full);
+  });
+
+  it('writes plain JSON, without a marker, when no value needs one', () => {
+    const plain = envelope({ a: [1, 'two', null, { b: false }] });
+    const payload = serializer.encode(plain);
+    expect(payload.startsWith('{')).toBe(true);
+    expect(payload).toBe(JSON.stringify(plain));
+  });
+
+  it.each<[string, unknown]>([
+    ['a Date', { deep: [{ at: new Date(0) }] }],
+    ['a Map', [new Map()]],
+    ['a Set', { s: new Set() }],
+    ['a BigInt', { n: 1n }],
+    ['the marker key', { inner: { $t: 'x' } }],
+  ])('marks the payload as typed when it holds %s', (_name, value) => {
+    expect(serializer.encode(envelope(value)).startsWith('T{')).toBe(true);
+  });
+
+  it('never turns a crafted payload into prototype pollution', () => {
+    const crafted =
+      'T{"v":{"$t":"O","v":[["__proto__",{"polluted":"yes"}]]},"c":0,"e":1,"s":0,"g":0}';
+    const value = serializer.decode<Record<string, unknown>>(crafted).v;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(true);
+    expect(value.polluted).toBeUndefined();
+  });
+
+  it('leaves an unknown type tag as data', () => {
+    const payload = 'T{"v":{"$t":"Q","v":1},"c":0,"e":1,"s":0,"g":0}';
+    expect(serializer.decode(payload).v).toEqual({ $t: 'Q', v: 1 });
+  });
+
+  it.each([
+    ['garbage', 'garbage{{'],
+    ['an empty payload', ''],
+    ['broken typed JSON', 'T{"v":'],
+    ['bad deflate data', 'Z!!!not base64 deflate'],
+    ['JSON that is not an envelope', '{"v":1}'],
+    ['JSON null', 'null'],
+    ['a JSON array', '[1,2]'],
+    ['a non-numeric expiry', '{"v":1,"e":"soon"}'],
+  ])('throws SerializationError on %s', (_name, payload) => {
+    expect(() => serializer.decode(payload)).toThrow(SerializationError);
+    expect(() => serializer.decode(payload)).toThrow(/cannot decode cached payload/);
+  });
+});
+
+describe('Serializer compression', () => {
+  const big = { rows: Array.from({ length: 300 }, (_, id) => ({ id, name: `row ${id}` })) };
+
+  it('deflates a payload above the threshold and inflates it back', () => {
+    const serializer = new Serializer(1024);
+    const payload = serializer.encode(envelope(big));
+    expect(payload.startsWith('Z')).toBe(true);
+    expect(payload.length).toBeLessThan(JSON.stringify(big).length / 2);
+    expect(serializer.decode(payload).v).toStrictEqual(big);
+  });
+
+  it('compresses typed payloads too, and keeps their types', () => {
+    const serializer = new Serializer(1024);
+    const typed = { ...big, at: new Date(3), ids: new Set([1n]) };
+    const payload = serializer.encode(envelope(typed));
+    expect(payload.startsWith('Z')).toBe(true);
+    expect(serializer.decode(payload).v).toStrictEqual(typed);
+  });
+
+  it('leaves a payload at or below the threshold alone, and never compresses when off', () => {
+    const small = envelope({ id: 1 });
+    const size = JSON.stringify(small).length;
+    expect(new Serializer(size).encode(small).startsWith('{')).toBe(true);
+    expect(new Serializer(size - 1).encode(small).startsWith('Z')).toBe(true);
+    expect(new Serializer(false).encode(envelope(big)).startsWith('{')).toBe(true);
+  });
+
+  it('decodes a compressed payload whatever its own threshold', () => {
+    const payload = new Serializer(10).encode(envelope(big));
+    expect(new Serializer(false).decode(payload).v).toStrictEqual(big);
+  });
+});

@@ -1,0 +1,74 @@
+import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
+import { RedisCluster } from '../support/redis-cluster';
+import { waitFor } from '../support/wait-for';
+
+jest.setTimeout(30_000);
+
+/** The engine on a real 3-master Redis Cluster: scripts, SCAN on every master, pub/sub. */
+describe('Redis Cluster mode', () => {
+  let cluster: RedisCluster;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    cluster = await RedisCluster.start({ masters: 3 });
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await cluster.shutdown();
+  });
+
+  async function start(options: CacheModuleOptions): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [CacheModule.forRoot({ admin: false, ...options })],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    await app.init();
+    apps.push(app);
+    await waitFor(() => app.get(RedisService).status === 'ready', { message: 'cluster not ready' });
+    return app;
+  }
+
+  it('refuses a prefix without a hash tag, naming the option', async () => {
+    await expect(start({ redis: { cluster: cluster.nodes }, keyPrefix: 'plain' })).rejects.toThrow(
+      /keyPrefix/,
+    );
+  });
+
+  it('stores, invalidates by tag and pattern, and clears on every master', async () => {
+    const app = await start({ redis: { cluster: cluster.nodes }, keyPrefix: '{shop}' });
+    const cache = app.get(CacheService);
+    expect(app.get(RedisService).mode).toBe('cluster');
+    await cache.mset([
+      { key: 'a:1', value: 1, tags: ['t'] },
+      { key: 'a:2', value: 2 },
+      { key: 'b:1', value: { deep: [1] } },
+    ]);
+    expect(await cache.mget(['a:1', 'a:2', 'b:1', 'none'])).toEqual([1, 2, { deep: [1] }, undefined]);
+    expect(await cache.invalidateTags(['t'])).toBe(1);
+    expect(await cache.get('a:1')).toBeUndefined();
+    expect(await cache.invalidatePattern('a:*')).toBe(1);
+    expect(await cache.get('b:1')).toEqual({ deep: [1] });
+
+    // a key of the application's own, on whichever master owns its slot, must survive clear()
+    const client = app.get(RedisService).client!;
+    await client.set('foreign:key', 'mine');
+    await cache.clear();
+    expect(await cache.get('b:1')).toBeUndefined();
+    expect(await client.get('foreign:key')).toBe('mine');
+  });
+
+  it('keeps two instances coherent through pub/sub on the cluster', async () => {
+    const options = { redis: { cluster: cluster.nodes }, keyPrefix: '{bus}' };
+    const a = (await start(options)).get(CacheService);
+    const b = (await start(options)).get(CacheService);
+    await a.set('k', 'v1');
+    expect(await b.get('k')).toBe('v1'); // now in b's memory tier too
+    await a.set('k', 'v2');
+    await waitFor(async () => (await b.get('k')) === 'v2', { message: 'b kept serving v1' });
+    await a.delete('k');
+    await waitFor(async () => (await b.get('k')) === undefined, { message: 'b kept the deleted key' });
+  });
+});
