@@ -58,7 +58,14 @@ export function printRows(rows: Row[]): boolean {
     ].join(' ');
   });
   console.log(
-    ['benchmark'.padEnd(58), 'ours'.padStart(16), 'floor'.padStart(16), 'ratio'.padStart(9), 'target'.padEnd(22), 'result'].join(' '),
+    [
+      'benchmark'.padEnd(58),
+      'ours'.padStart(16),
+      'floor'.padStart(16),
+      'ratio'.padStart(9),
+      'target'.padEnd(22),
+      'result',
+    ].join(' '),
   );
   for (const line of lines) console.log(line);
   return ok;

@@ -46,7 +46,12 @@ describe('Redis Cluster mode', () => {
       { key: 'a:2', value: 2 },
       { key: 'b:1', value: { deep: [1] } },
     ]);
-    expect(await cache.mget(['a:1', 'a:2', 'b:1', 'none'])).toEqual([1, 2, { deep: [1] }, undefined]);
+    expect(await cache.mget(['a:1', 'a:2', 'b:1', 'none'])).toEqual([
+      1,
+      2,
+      { deep: [1] },
+      undefined,
+    ]);
     expect(await cache.invalidateTags(['t'])).toBe(1);
     expect(await cache.get('a:1')).toBeUndefined();
     expect(await cache.invalidatePattern('a:*')).toBe(1);
@@ -69,6 +74,8 @@ describe('Redis Cluster mode', () => {
     await a.set('k', 'v2');
     await waitFor(async () => (await b.get('k')) === 'v2', { message: 'b kept serving v1' });
     await a.delete('k');
-    await waitFor(async () => (await b.get('k')) === undefined, { message: 'b kept the deleted key' });
+    await waitFor(async () => (await b.get('k')) === undefined, {
+      message: 'b kept the deleted key',
+    });
   });
 });

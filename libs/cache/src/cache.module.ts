@@ -1,18 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { withAdminApi } from './admin/admin-api';
 import { CACHE_OPTIONS } from './cache.constants';
-import { ASYNC_OPTIONS_TYPE, CacheModuleBase, OPTIONS_TYPE, RAW_CACHE_OPTIONS } from './cache.module-definition';
+import {
+  ASYNC_OPTIONS_TYPE,
+  CacheModuleBase,
+  OPTIONS_TYPE,
+  RAW_CACHE_OPTIONS,
+} from './cache.module-definition';
+import { CacheMetadataAccessor } from './decorators/cache-metadata.accessor';
+import { CachePlanRegistry } from './decorators/cache-plan.registry';
+import { CacheExplorer } from './decorators/cache.explorer';
 import { CacheEngine } from './engine/cache-engine';
+import { CacheInterceptor } from './interceptor/cache.interceptor';
 import type { CacheModuleOptions } from './options/cache-options.interface';
 import { resolveOptions } from './options/resolve-options';
 import { RedisService } from './redis/redis.service';
 import { CacheService } from './service/cache.service';
+import { WARMUP_PROVIDERS } from './warmup/warmup.providers';
 import { WarmupRegistry } from './warmup/warmup.registry';
+import { WarmupRunner } from './warmup/warmup.runner';
 
 /**
  * The cache, global: `CacheModule.forRoot()` reads the environment and runs on memory alone when
  * no Redis is configured. Options are resolved and validated once, at bootstrap.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: CACHE_OPTIONS,
@@ -23,15 +37,28 @@ import { WarmupRegistry } from './warmup/warmup.registry';
     CacheEngine,
     CacheService,
     WarmupRegistry,
+    ...WARMUP_PROVIDERS,
+    CacheMetadataAccessor,
+    CachePlanRegistry,
+    CacheExplorer,
+    { provide: APP_INTERCEPTOR, useClass: CacheInterceptor },
   ],
-  exports: [CACHE_OPTIONS, RedisService, CacheEngine, CacheService, WarmupRegistry],
+  exports: [
+    CACHE_OPTIONS,
+    RedisService,
+    CacheEngine,
+    CacheService,
+    WarmupRegistry,
+    WarmupRunner,
+    CachePlanRegistry,
+  ],
 })
 export class CacheModule extends CacheModuleBase {
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    return withAdminApi(super.forRoot(options), options.admin);
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return super.forRootAsync(options);
+    return withAdminApi(super.forRootAsync(options));
   }
 }

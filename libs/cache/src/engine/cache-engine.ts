@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidationBus } from '../bus/invalidation-bus';
 import { CACHE_OPTIONS } from '../cache.constants';
@@ -26,7 +32,7 @@ export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> 
  * Invalidator. Redis failures never reach callers: the Redis tier reports them as UNAVAILABLE.
  */
 @Injectable()
-export class CacheEngine implements OnModuleInit {
+export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId = randomUUID();
   readonly layout: KeyLayout;
   readonly memory: MemoryTier | null;
@@ -51,7 +57,13 @@ export class CacheEngine implements OnModuleInit {
     this.serializer = new Serializer(options.compressThreshold);
     this.policy = new EntryPolicy(options);
     this.redisTier = new RedisTier(redis, this.layout, GUARD_WINDOW_MS, () => this.stats.error());
-    this.invalidator = new Invalidator(this.memory, this.flights, this.redisTier, this.layout, this.stats);
+    this.invalidator = new Invalidator(
+      this.memory,
+      this.flights,
+      this.redisTier,
+      this.layout,
+      this.stats,
+    );
     this.memoryTrusted = !this.redisTier.configured;
     if (this.redisTier.configured && this.memory) {
       this.bus = new InvalidationBus(
@@ -68,9 +80,21 @@ export class CacheEngine implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus?.start();
+    this.invalidator.retryMs = this.options.resilience.breakerDurationMs;
+    let connected = this.redis.status === 'ready';
     this.redis.events.on('ready', () => {
-      this.invalidator.replayPending().catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
+      // A reconnect may reach a Redis that restarted empty, its ledger back at 0: the guards that
+      // loads in flight read before it mean nothing now, so their results are not stored.
+      if (connected) this.flights.invalidate({ all: true });
+      connected = true;
+      this.invalidator
+        .replayPending()
+        .catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
     });
+  }
+
+  onApplicationShutdown(): void {
+    this.invalidator.stop();
   }
 
   /** Memory entry usable right now (fresh or stale), or undefined. The hit path: keep it lean. */
@@ -89,7 +113,11 @@ export class CacheEngine implements OnModuleInit {
   }
 
   /** getOrSet, telling where the value came from (for X-Cache headers). */
-  async fetch<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<Outcome<T>> {
+  async fetch<T>(
+    key: string,
+    load: () => T | Promise<T>,
+    opts: EntryOptions<T> = {},
+  ): Promise<Outcome<T>> {
     const sampled = this.stats.sampleHit();
     const started = sampled ? performance.now() : 0;
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
@@ -120,7 +148,8 @@ export class CacheEngine implements OnModuleInit {
     const value = load();
     const envelope = this.policy.envelope(key, value, opts, now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
-    if (envelope && this.memory) this.memory.set(key, envelope, this.serializer.encode(envelope).length);
+    if (envelope && this.memory)
+      this.memory.set(key, envelope, this.serializer.encode(envelope).length);
     return value;
   }
 
@@ -137,7 +166,8 @@ export class CacheEngine implements OnModuleInit {
       return hit;
     }
     const epoch = this.invalidator.epoch;
-    const raw = await this.redisTier.get(key);
+    // while invalidations made during an outage are not replayed, Redis may hold what they removed
+    const raw = this.invalidator.redisBehind() ? UNAVAILABLE : await this.redisTier.get(key);
     let envelope: Envelope<T> | undefined;
     if (raw === UNAVAILABLE) envelope = this.memoryFallback(key);
     else if (raw !== null) envelope = this.decode<T>(key, raw, epoch);
@@ -162,7 +192,9 @@ export class CacheEngine implements OnModuleInit {
     const missing = keys.map((k, i) => (out[i] === undefined ? i : -1)).filter((i) => i >= 0);
     if (missing.length === 0 || !this.redisTier.configured) return out;
     const epoch = this.invalidator.epoch;
-    const raws = await this.redisTier.mget(missing.map((i) => keys[i]));
+    const raws = this.invalidator.redisBehind()
+      ? UNAVAILABLE
+      : await this.redisTier.mget(missing.map((i) => keys[i]));
     missing.forEach((index, j) => {
       const envelope =
         raws === UNAVAILABLE
@@ -179,28 +211,49 @@ export class CacheEngine implements OnModuleInit {
   async mset(entries: MsetEntry[]): Promise<void> {
     const prepared = entries.map((entry) => {
       const envelope = this.policy.envelope(entry.key, entry.value, entry);
-      return { key: entry.key, envelope, payload: envelope ? this.serializer.encode(envelope) : '' };
+      return {
+        key: entry.key,
+        envelope,
+        payload: envelope ? this.serializer.encode(envelope) : '',
+      };
     });
     const keys = prepared.map((p) => p.key);
     this.invalidator.applyLocal({ keys });
     const storable = prepared.filter((p) => p.envelope !== undefined);
     const unstorable = prepared.filter((p) => p.envelope === undefined).map((p) => p.key);
+    // an invalidation seen while the write is on its way (a delete issued meanwhile, another
+    // instance's message) may have come after it in Redis: then memory must not keep the value
+    const watched = storable.map(({ key, envelope }) => ({
+      key,
+      namespace: envelope!.n,
+      tags: envelope!.t,
+      invalidated: false,
+    }));
     if (this.redisTier.configured) {
-      const written = await this.redisTier.write(
-        storable.map(({ key, envelope, payload }) => ({
-          key,
-          payload,
-          ttlMs: lifetimeMs(envelope!),
-          namespace: envelope!.n,
-          tags: envelope!.t,
-          message: this.bus?.encode({ k: [key] }) ?? '',
-        })),
-      );
+      for (const write of watched) this.flights.trackWrite(write);
+      let written: Awaited<ReturnType<RedisTier['write']>>;
+      try {
+        written = await this.redisTier.write(
+          storable.map(({ key, envelope, payload }) => ({
+            key,
+            payload,
+            ttlMs: lifetimeMs(envelope!),
+            namespace: envelope!.n,
+            tags: envelope!.t,
+            message: this.bus?.encode({ k: [key] }) ?? '',
+          })),
+        );
+      } finally {
+        for (const write of watched) this.flights.writeDone(write);
+      }
       // what Redis holds now is older than this write: make sure it goes once Redis is back
-      if (written === UNAVAILABLE) await this.invalidator.invalidate({ keys });
+      // (deferred without asking Redis again: a call waits for one timeout at most)
+      if (written === UNAVAILABLE) this.invalidator.defer({ keys });
       else if (unstorable.length > 0) await this.invalidator.invalidate({ keys: unstorable });
     }
-    for (const { key, envelope, payload } of storable) this.memory?.set(key, envelope!, payload.length);
+    storable.forEach(({ key, envelope, payload }, i) => {
+      if (!watched[i].invalidated) this.memory?.set(key, envelope!, payload.length);
+    });
   }
 
   async delete(...keys: string[]): Promise<number> {

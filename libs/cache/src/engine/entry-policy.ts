@@ -35,11 +35,19 @@ export class EntryPolicy {
   }
 
   /** The entry to store, or undefined when this value is not to be cached. */
-  envelope<T>(key: string, value: T, opts: EntryOptions<T>, now = Date.now()): Envelope<T> | undefined {
+  envelope<T>(
+    key: string,
+    value: T,
+    opts: EntryOptions<T>,
+    now = Date.now(),
+  ): Envelope<T> | undefined {
     if (value === undefined || opts.unless?.(value)) return undefined;
     const namespace = this.namespaceOf(key, opts.namespace);
     const ns = namespace !== undefined ? this.options.namespaces[namespace] : undefined;
-    const ttl = typeof opts.ttl === 'function' ? opts.ttl(value) : (opts.ttl ?? ns?.ttl ?? this.options.defaultTtl);
+    const ttl =
+      typeof opts.ttl === 'function'
+        ? opts.ttl(value)
+        : (opts.ttl ?? ns?.ttl ?? this.options.defaultTtl);
     if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0) return undefined;
     const expires = now + ttl * 1000;
     const swr = opts.staleWhileRevalidate ?? ns?.staleWhileRevalidate ?? 0;

@@ -10,10 +10,16 @@ export interface Outcome<T = unknown> {
   envelope?: Envelope<T>;
 }
 
-export interface Flight {
+/** An explicit write on its way to Redis: an invalidation seen meanwhile keeps it out of memory. */
+export interface PendingWrite {
   key: string;
   namespace?: string;
   tags?: string[];
+  /** set when an invalidation touched this entry while it was being written */
+  invalidated: boolean;
+}
+
+export interface Flight extends PendingWrite {
   /** set when an invalidation touched this load: its result must not be stored */
   invalidated: boolean;
   promise: Promise<Outcome>;
@@ -35,6 +41,7 @@ export interface InvalidationScope {
  */
 export class Flights {
   private readonly map = new Map<string, Flight>();
+  private readonly writes = new Set<PendingWrite>();
 
   get(key: string): Flight | undefined {
     return this.map.get(key);
@@ -53,7 +60,19 @@ export class Flights {
     return this.map.size;
   }
 
+  /** Watches a write until done: invalidations that touch it meanwhile set its `invalidated`. */
+  trackWrite(write: PendingWrite): void {
+    this.writes.add(write);
+  }
+
+  writeDone(write: PendingWrite): void {
+    this.writes.delete(write);
+  }
+
   invalidate(scope: InvalidationScope): void {
+    for (const write of this.writes) {
+      if (scope.all || touches(write, scope)) write.invalidated = true;
+    }
     if (this.map.size === 0) return;
     for (const flight of [...this.map.values()]) {
       if (scope.all || touches(flight, scope)) {
@@ -64,7 +83,7 @@ export class Flights {
   }
 }
 
-function touches(flight: Flight, scope: InvalidationScope): boolean {
+function touches(flight: PendingWrite, scope: InvalidationScope): boolean {
   if (scope.keys?.includes(flight.key)) return true;
   if (flight.namespace !== undefined && scope.namespaces?.includes(flight.namespace)) return true;
   if (flight.tags && scope.tags?.some((t) => flight.tags!.includes(t))) return true;

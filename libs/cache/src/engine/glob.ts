@@ -8,7 +8,8 @@ export class InvalidPatternError extends Error {
 
 /** Rejects globs that are too long, too star-heavy, or have unbalanced classes. */
 export function assertGlob(glob: string): void {
-  if (typeof glob !== 'string' || glob.length === 0) throw new InvalidPatternError('a pattern is a non-empty string');
+  if (typeof glob !== 'string' || glob.length === 0)
+    throw new InvalidPatternError('a pattern is a non-empty string');
   if (glob.length > MAX_GLOB_LENGTH) {
     throw new InvalidPatternError(`a pattern has at most ${MAX_GLOB_LENGTH} characters`);
   }

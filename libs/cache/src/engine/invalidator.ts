@@ -33,8 +33,15 @@ const MAX_PENDING = 1_000;
 export class Invalidator {
   /** bumped by every invalidation seen here; a read that spans a change does not fill memory */
   epoch = 0;
-  private pending: InvalidationSpec[] = [];
+  /** pause between replay attempts while invalidations are pending (the engine sets the breaker's) */
+  retryMs = 1_000;
+  // Invalidations commute and are idempotent, so the ones Redis missed are kept as one union:
+  // a stream of writes to one key during an outage is one pending key, not one entry per write.
+  private pending: PendingSpec = emptySpec();
   private overflowed = false;
+  private replaying: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly logger = new Logger('CacheInvalidation');
 
   constructor(
@@ -64,7 +71,13 @@ export class Invalidator {
 
   /** A message from another instance. */
   onBusMessage(message: BusMessage): void {
-    this.applyLocal({ keys: message.k, tags: message.t, namespaces: message.n, patterns: message.p, all: message.c === 1 });
+    this.applyLocal({
+      keys: message.k,
+      tags: message.t,
+      namespaces: message.n,
+      patterns: message.p,
+      all: message.c === 1,
+    });
   }
 
   /** Drops what the spec names from this instance: memory entries and in-flight loads. */
@@ -88,49 +101,143 @@ export class Invalidator {
     return result;
   }
 
-  /** Redis is back: replay what it missed, in order. */
-  async replayPending(): Promise<void> {
-    if (this.overflowed) {
-      this.logger.warn('too many invalidations were missed during the Redis outage: clearing the cache');
-      this.overflowed = false;
-      this.pending = [];
-      if ((await this.toRedis({ all: true })) === UNAVAILABLE) this.defer({ all: true });
-      return;
-    }
-    while (this.pending.length > 0) {
-      const spec = this.pending[0];
-      if ((await this.toRedis(spec)) === UNAVAILABLE) return; // down again: keep the rest
-      this.pending.shift();
-    }
+  /**
+   * Redis is back: replay what it missed. Concurrent calls share one replay; on failure the
+   * invalidations stay pending and another attempt is scheduled.
+   */
+  replayPending(): Promise<void> {
+    if (this.replaying) return this.replaying;
+    if (this.pendingCount === 0) return Promise.resolve();
+    this.replaying = this.replay().finally(() => (this.replaying = null));
+    return this.replaying;
   }
 
   get pendingCount(): number {
-    return this.pending.length;
+    const p = this.pending;
+    return p.keys.size + p.tags.size + p.namespaces.size + p.patterns.size + (p.all ? 1 : 0);
   }
 
-  private defer(spec: InvalidationSpec): void {
-    if (this.pending.length >= MAX_PENDING) this.overflowed = true;
-    else this.pending.push(spec);
+  /**
+   * Redis may still hold entries invalidated while it was unreachable: true until the replay has
+   * gone through, and reads must not use Redis meanwhile (they fall back to memory). Starts the
+   * replay when Redis looks usable.
+   */
+  redisBehind(): boolean {
+    if (this.replaying) return true;
+    if (this.pendingCount === 0) return false;
+    if (this.redis.usable) void this.replayPending();
+    return true;
+  }
+
+  /** Keeps an invalidation that could not reach Redis, for the replay. */
+  defer(spec: InvalidationSpec): void {
+    const p = this.pending;
+    if (!p.all) {
+      if (spec.all) p.all = true;
+      else {
+        union(p.keys, spec.keys);
+        union(p.tags, spec.tags);
+        union(p.namespaces, spec.namespaces);
+        union(p.patterns, spec.patterns);
+        if (this.pendingCount > MAX_PENDING) {
+          this.overflowed = true;
+          this.pending = { ...emptySpec(), all: true };
+        }
+      }
+    }
+    this.scheduleRetry();
+  }
+
+  /** No more replay attempts (shutdown). */
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private async replay(): Promise<void> {
+    const spec = this.pending;
+    this.pending = emptySpec();
+    if (spec.all && this.overflowed) {
+      this.logger.warn(
+        'too many invalidations were missed during the Redis outage: clearing the cache',
+      );
+    }
+    const replayed: InvalidationSpec = spec.all
+      ? { all: true }
+      : {
+          keys: [...spec.keys],
+          tags: [...spec.tags],
+          namespaces: [...spec.namespaces],
+          patterns: [...spec.patterns],
+        };
+    const outcome = await this.toRedis(replayed).catch(() => UNAVAILABLE);
+    if (outcome === UNAVAILABLE) {
+      this.defer(replayed); // down again: keep it (merged with what came meanwhile)
+      return;
+    }
+    if (spec.all) this.overflowed = false;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.pendingCount > 0) void this.replayPending();
+    }, this.retryMs);
+    this.retryTimer.unref();
   }
 
   private async toRedis(spec: InvalidationSpec): Promise<InvalidationResult | typeof UNAVAILABLE> {
     const message = (fields: Omit<BusMessage, 'o'>) => this.bus?.encode(fields) ?? '';
     if (spec.all) {
       const deleted = await this.redis.sweep(this.layout.clearPatterns(), message({ c: 1 }));
-      return deleted === UNAVAILABLE ? UNAVAILABLE : { keys: 0, tags: 0, namespaces: 0, patterns: deleted };
+      return deleted === UNAVAILABLE
+        ? UNAVAILABLE
+        : { keys: 0, tags: 0, namespaces: 0, patterns: deleted };
     }
     const result = { keys: 0, tags: 0, namespaces: 0, patterns: 0 };
     const { keys = [], tags = [], namespaces = [], patterns = [] } = spec;
     if (keys.length + tags.length + namespaces.length > 0) {
-      const counts = await this.redis.invalidate(keys, tags, namespaces, message({ k: keys, t: tags, n: namespaces }));
+      const counts = await this.redis.invalidate(
+        keys,
+        tags,
+        namespaces,
+        message({ k: keys, t: tags, n: namespaces }),
+      );
       if (counts === UNAVAILABLE) return UNAVAILABLE;
       Object.assign(result, counts);
     }
     if (patterns.length > 0) {
-      const deleted = await this.redis.sweep(patterns.map((p) => this.layout.dataPattern(p)), message({ p: patterns }));
+      const deleted = await this.redis.sweep(
+        patterns.map((p) => this.layout.dataPattern(p)),
+        message({ p: patterns }),
+      );
       if (deleted === UNAVAILABLE) return UNAVAILABLE;
       result.patterns = deleted;
     }
     return result;
   }
+}
+
+interface PendingSpec {
+  keys: Set<string>;
+  tags: Set<string>;
+  namespaces: Set<string>;
+  patterns: Set<string>;
+  all: boolean;
+}
+
+function emptySpec(): PendingSpec {
+  return {
+    keys: new Set(),
+    tags: new Set(),
+    namespaces: new Set(),
+    patterns: new Set(),
+    all: false,
+  };
+}
+
+function union(into: Set<string>, names: string[] | undefined): void {
+  for (const name of names ?? []) into.add(name);
 }

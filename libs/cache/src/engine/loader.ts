@@ -16,7 +16,12 @@ export class Loader {
 
   constructor(private readonly engine: CacheEngine) {}
 
-  async join<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T>, stale?: Envelope<T>): Promise<Outcome<T>> {
+  async join<T>(
+    key: string,
+    load: () => T | Promise<T>,
+    opts: EntryOptions<T>,
+    stale?: Envelope<T>,
+  ): Promise<Outcome<T>> {
     const started = performance.now();
     const flight = this.engine.flights.get(key) ?? this.start(key, load, opts, stale, false);
     const outcome = (await flight.promise) as Outcome<T>;
@@ -54,7 +59,9 @@ export class Loader {
       promise: undefined as never,
     };
     this.engine.flights.add(flight);
-    flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() => this.engine.flights.done(flight));
+    flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() =>
+      this.engine.flights.done(flight),
+    );
     return flight;
   }
 
@@ -67,17 +74,24 @@ export class Loader {
   ): Promise<Outcome<T>> {
     const { engine } = this;
     const { key } = flight;
+    let reached = engine.redisTier.configured;
     if (!skipLookup) {
-      const found = await this.lookup<T>(flight);
-      if (found && Date.now() < found.e) return { value: found.v, source: 'redis', envelope: found };
-      if (found && Date.now() < found.s) return { value: found.v, source: 'stale', envelope: found };
+      const lookup = await this.lookup<T>(flight);
+      const found = lookup.found;
+      if (found && Date.now() < found.e)
+        return { value: found.v, source: 'redis', envelope: found };
+      if (found && Date.now() < found.s)
+        return { value: found.v, source: 'stale', envelope: found };
       stale = found ?? stale;
+      reached = lookup.reached;
     }
-    const lock = await this.acquire<T>(flight);
+    // Redis did not answer (down, circuit open, timed out): no lock, no ledger read, no write,
+    // so that a call waits for one command timeout at most before its loader runs
+    const lock = reached ? await this.acquire<T>(flight) : { unreachable: true };
     if (lock.value) return { value: lock.value.v, source: 'redis', envelope: lock.value };
     // the ledger's seq before the loader starts: the write is refused if anything it touches is
     // invalidated after this point
-    const guard = engine.redisTier.configured ? await engine.redisTier.readSeq() : UNAVAILABLE;
+    const guard = reached && !lock.unreachable ? await engine.redisTier.readSeq() : UNAVAILABLE;
     const started = Date.now();
     let value: T;
     try {
@@ -87,7 +101,9 @@ export class Loader {
       await this.release(key, lock.token);
       if (stale && Date.now() < stale.g) {
         engine.stats.error(flight.namespace);
-        this.logger.warn(`loader for "${key}" failed, serving the value kept for grace: ${(err as Error).message}`);
+        this.logger.warn(
+          `loader for "${key}" failed, serving the value kept for grace: ${(err as Error).message}`,
+        );
         return { value: stale.v, source: 'grace', envelope: stale };
       }
       throw err;
@@ -100,23 +116,41 @@ export class Loader {
     return { value, source: 'loader', envelope };
   }
 
-  /** Redis first; with Redis unusable, whatever memory still holds. */
-  private async lookup<T>(flight: Flight): Promise<Envelope<T> | undefined> {
+  /** Redis first; with Redis unusable, whatever memory still holds (reached: Redis answered). */
+  private async lookup<T>(flight: Flight): Promise<{ found?: Envelope<T>; reached: boolean }> {
     const { engine } = this;
-    if (!engine.redisTier.configured) return undefined;
+    if (!engine.redisTier.configured) return { reached: false };
     const epoch = engine.invalidator.epoch;
-    const raw = await engine.redisTier.get(flight.key);
-    if (raw === UNAVAILABLE) return engine.memoryFallback<T>(flight.key);
-    if (raw === null) return undefined;
-    return engine.decode<T>(flight.key, raw, flight.invalidated ? undefined : epoch);
+    // invalidations made during an outage not replayed yet: what Redis holds may be stale
+    const raw = engine.invalidator.redisBehind()
+      ? UNAVAILABLE
+      : await engine.redisTier.get(flight.key);
+    if (raw === UNAVAILABLE) return { found: engine.memoryFallback<T>(flight.key), reached: false };
+    if (raw === null) return { reached: true };
+    return {
+      found: engine.decode<T>(flight.key, raw, flight.invalidated ? undefined : epoch),
+      reached: true,
+    };
   }
 
-  private async store<T>(flight: Flight, envelope: Envelope<T>, guard: number | typeof UNAVAILABLE): Promise<void> {
+  private async store<T>(
+    flight: Flight,
+    envelope: Envelope<T>,
+    guard: number | typeof UNAVAILABLE,
+  ): Promise<void> {
     const { engine } = this;
     const payload = engine.serializer.encode(envelope);
     if (engine.redisTier.configured && guard !== UNAVAILABLE) {
       const written = await engine.redisTier.write([
-        { key: flight.key, payload, ttlMs: lifetimeMs(envelope), namespace: envelope.n, tags: envelope.t, guard, message: '' },
+        {
+          key: flight.key,
+          payload,
+          ttlMs: lifetimeMs(envelope),
+          namespace: envelope.n,
+          tags: envelope.t,
+          guard,
+          message: '',
+        },
       ]);
       // refused: an invalidation (maybe from another instance) came after the loader started
       if (written !== UNAVAILABLE && !written[0]) return;
@@ -124,24 +158,65 @@ export class Loader {
     if (!flight.invalidated) engine.memory?.set(flight.key, envelope, payload.length);
   }
 
-  /** Cross-instance stampede protection: one instance loads, the others wait for its value. */
-  private async acquire<T>(flight: Flight): Promise<{ token?: string; value?: Envelope<T> }> {
+  /**
+   * Cross-instance stampede protection: one instance loads, the others wait for its value.
+   * unreachable: Redis did not answer, so the caller should not try it again for this load.
+   */
+  private async acquire<T>(
+    flight: Flight,
+  ): Promise<{ token?: string; value?: Envelope<T>; unreachable?: boolean }> {
     const { engine } = this;
-    const { enabled, ttlMs, waitMs } = engine.options.lock;
+    const { enabled, waitMs } = engine.options.lock;
     if (!enabled || !engine.redisTier.usable) return {};
     const token = `${engine.instanceId}:${randomUUID()}`;
-    if ((await engine.redisTier.acquireLock(flight.key, token, ttlMs)) !== false) return { token };
+    const first = await this.tryLock<T>(flight, token);
+    if (first !== false) return first;
     const deadline = Date.now() + waitMs;
-    for (let pause = 5; Date.now() < deadline && !flight.invalidated; pause = Math.min(pause * 2, 50)) {
+    for (
+      let pause = 5;
+      Date.now() < deadline && !flight.invalidated;
+      pause = Math.min(pause * 2, 50)
+    ) {
       await delay(pause);
-      const found = await this.lookup<T>(flight);
-      if (found && Date.now() < found.e) return { value: found };
+      // lock first, value second: the holder writes its value before it releases the lock, so
+      // a lock seen free means the value (if any) is visible to the lookup that follows
       const held = await engine.redisTier.lockHeld(flight.key);
-      if (held === UNAVAILABLE) return {};
+      if (held === UNAVAILABLE) return { unreachable: true };
+      const { found } = await this.lookup<T>(flight);
+      if (found && Date.now() < found.e) return { value: found };
       // the holder finished without a value we can use (its write was refused, or it failed)
-      if (!held) return (await engine.redisTier.acquireLock(flight.key, token, ttlMs)) === true ? { token } : {};
+      if (!held) {
+        const next = await this.tryLock<T>(flight, token);
+        if (next !== false) return next;
+        // another waiter took the lock: keep waiting for its value
+      }
     }
     return {};
+  }
+
+  /**
+   * SET NX, then a second look at Redis: a holder may have written its value and released the
+   * lock between this flight's lookup and its lock, and loading again would be a second load.
+   * false: the lock is held by someone else.
+   */
+  private async tryLock<T>(
+    flight: Flight,
+    token: string,
+  ): Promise<false | { token?: string; value?: Envelope<T>; unreachable?: boolean }> {
+    const { engine } = this;
+    const acquired = await engine.redisTier.acquireLock(
+      flight.key,
+      token,
+      engine.options.lock.ttlMs,
+    );
+    if (acquired === UNAVAILABLE) return { unreachable: true };
+    if (!acquired) return false;
+    const { found, reached } = await this.lookup<T>(flight);
+    if (found && Date.now() < found.e) {
+      await this.release(flight.key, token);
+      return { value: found };
+    }
+    return reached ? { token } : { token, unreachable: true };
   }
 
   private async release(key: string, token: string | undefined): Promise<void> {

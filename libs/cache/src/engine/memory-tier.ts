@@ -72,6 +72,11 @@ export class MemoryTier {
     return this.lru.getRemainingTTL(key);
   }
 
+  /** The entry without touching its LRU position (for inspection: the admin API). */
+  peek(key: string): Envelope | undefined {
+    return this.lru.peek(key);
+  }
+
   get size(): number {
     return this.lru.size;
   }

@@ -2,7 +2,12 @@ import type { Redis } from 'ioredis';
 import type { AnyRedis } from '../redis/redis-client.factory';
 import type { RedisService } from '../redis/redis.service';
 import type { KeyLayout } from './key-layout';
-import { BUMP_ALL_SCRIPT, INVALIDATE_SCRIPT, RELEASE_LOCK_SCRIPT, WRITE_SCRIPT } from './lua-scripts';
+import {
+  BUMP_ALL_SCRIPT,
+  INVALIDATE_SCRIPT,
+  RELEASE_LOCK_SCRIPT,
+  WRITE_SCRIPT,
+} from './lua-scripts';
 
 /** Redis could not be used for this call (absent, down, circuit open, timed out). */
 export const UNAVAILABLE = Symbol('redis-unavailable');
@@ -64,7 +69,9 @@ export class RedisTier {
 
   /** Is Redis worth trying now? (No side effect on the breaker.) */
   get usable(): boolean {
-    return this.client !== null && this.client.status === 'ready' && this.redis.breaker.state !== 'open';
+    return (
+      this.client !== null && this.client.status === 'ready' && this.redis.breaker.state !== 'open'
+    );
   }
 
   get(key: string): Promise<Maybe<string | null>> {
@@ -93,7 +100,10 @@ export class RedisTier {
   write(items: WriteItem[]): Promise<Maybe<boolean[]>> {
     return this.run(async (c) => {
       if (items.length === 1) return [(await c.tcWrite(...this.writeArgs(items[0]))) === 1];
-      const pipeline = c.pipeline() as unknown as { tcWrite(...a: unknown[]): void; exec(): Promise<[Error | null, unknown][]> };
+      const pipeline = c.pipeline() as unknown as {
+        tcWrite(...a: unknown[]): void;
+        exec(): Promise<[Error | null, unknown][]>;
+      };
       for (const item of items) pipeline.tcWrite(...this.writeArgs(item));
       const results = await pipeline.exec();
       return results.map(([err, res]) => {
@@ -103,7 +113,12 @@ export class RedisTier {
     });
   }
 
-  invalidate(keys: string[], tags: string[], namespaces: string[], message: string): Promise<Maybe<InvalidationCounts>> {
+  invalidate(
+    keys: string[],
+    tags: string[],
+    namespaces: string[],
+    message: string,
+  ): Promise<Maybe<InvalidationCounts>> {
     const { layout } = this;
     const redisKeys = [layout.seq];
     for (const k of keys) redisKeys.push(layout.marker(`k:${k}`), layout.data(k));
@@ -138,12 +153,22 @@ export class RedisTier {
   }
 
   /** One page of data keys matching a glob, for the admin API. Cursor: "<node>:<redis cursor>". */
-  scanPage(glob: string, cursor: string, count: number): Promise<Maybe<{ keys: string[]; cursor: string }>> {
+  scanPage(
+    glob: string,
+    cursor: string,
+    count: number,
+  ): Promise<Maybe<{ keys: string[]; cursor: string }>> {
     return this.run(async () => {
       const masters = this.redis.masters();
       const [nodeText, redisCursor] = cursor.split(':');
       let node = Number(nodeText);
-      const [next, found] = await masters[node].scan(redisCursor, 'MATCH', this.layout.dataPattern(glob), 'COUNT', count);
+      const [next, found] = await masters[node].scan(
+        redisCursor,
+        'MATCH',
+        this.layout.dataPattern(glob),
+        'COUNT',
+        count,
+      );
       let nextCursor = `${node}:${next}`;
       if (next === '0') nextCursor = ++node < masters.length ? `${node}:0` : '0';
       return { keys: found.map((k) => this.layout.keyOf(k) as string), cursor: nextCursor };
@@ -157,7 +182,13 @@ export class RedisTier {
       for (const node of this.redis.masters()) {
         let cursor = '0';
         do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', this.layout.dataPattern(glob), 'COUNT', SCAN_COUNT);
+          const [next, keys] = await node.scan(
+            cursor,
+            'MATCH',
+            this.layout.dataPattern(glob),
+            'COUNT',
+            SCAN_COUNT,
+          );
           total += keys.length;
           cursor = next;
         } while (cursor !== '0');
@@ -167,7 +198,9 @@ export class RedisTier {
   }
 
   acquireLock(key: string, token: string, ttlMs: number): Promise<Maybe<boolean>> {
-    return this.run(async (c) => (await c.set(this.layout.lock(key), token, 'PX', ttlMs, 'NX')) === 'OK');
+    return this.run(
+      async (c) => (await c.set(this.layout.lock(key), token, 'PX', ttlMs, 'NX')) === 'OK',
+    );
   }
 
   lockHeld(key: string): Promise<Maybe<boolean>> {
@@ -224,7 +257,8 @@ export class RedisTier {
 
   private async run<T>(fn: (client: ScriptClient) => Promise<T>): Promise<Maybe<T>> {
     const client = this.client;
-    if (client === null || client.status !== 'ready' || !this.redis.breaker.allow()) return UNAVAILABLE;
+    if (client === null || client.status !== 'ready' || !this.redis.breaker.allow())
+      return UNAVAILABLE;
     try {
       const result = await fn(client);
       this.redis.breaker.success();

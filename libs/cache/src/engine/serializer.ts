@@ -55,7 +55,12 @@ export class Serializer {
         typed = true;
         return { [TYPE_KEY]: 'S', v: [...value.values()] };
       }
-      if (value !== null && typeof value === 'object' && !Array.isArray(value) && TYPE_KEY in value) {
+      if (
+        value !== null &&
+        typeof value === 'object' &&
+        !Array.isArray(value) &&
+        TYPE_KEY in value
+      ) {
         // a user object that uses our marker key: stored as entries so decoding cannot mistake it
         typed = true;
         return { [TYPE_KEY]: 'O', v: Object.entries(value) };
@@ -78,7 +83,12 @@ export class Serializer {
       const envelope = (
         text.charCodeAt(0) === 84 /* T */ ? JSON.parse(text.slice(1), revive) : JSON.parse(text)
       ) as Envelope<T>;
-      if (typeof envelope !== 'object' || envelope === null || typeof envelope.e !== 'number' || !('v' in envelope)) {
+      if (
+        typeof envelope !== 'object' ||
+        envelope === null ||
+        typeof envelope.e !== 'number' ||
+        !('v' in envelope)
+      ) {
         throw new Error('not a cache envelope');
       }
       return envelope;

@@ -12,7 +12,10 @@ export class CacheOptionsError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.env): ResolvedCacheOptions {
+export function resolveOptions(
+  raw: CacheModuleOptions = {},
+  env: Env = process.env,
+): ResolvedCacheOptions {
   const keyPrefix = raw.keyPrefix ?? env.CACHE_PREFIX ?? 'cache';
   if (typeof keyPrefix !== 'string' || !/^[A-Za-z0-9_.\-{}]{1,64}$/.test(keyPrefix)) {
     const option = raw.keyPrefix === undefined ? 'CACHE_PREFIX' : 'keyPrefix';
@@ -26,11 +29,18 @@ export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.
   const namespaces: ResolvedCacheOptions['namespaces'] = {};
   for (const [name, ns] of Object.entries(raw.namespaces ?? {})) {
     if (!/^[^\s*?[\]]{1,100}$/.test(name)) {
-      throw new CacheOptionsError(`namespaces.${name}`, 'a namespace name has no spaces or glob characters', name);
+      throw new CacheOptionsError(
+        `namespaces.${name}`,
+        'a namespace name has no spaces or glob characters',
+        name,
+      );
     }
     namespaces[name] = {
       ttl: optionalSeconds(`namespaces.${name}.ttl`, ns?.ttl),
-      staleWhileRevalidate: optionalSeconds(`namespaces.${name}.staleWhileRevalidate`, ns?.staleWhileRevalidate),
+      staleWhileRevalidate: optionalSeconds(
+        `namespaces.${name}.staleWhileRevalidate`,
+        ns?.staleWhileRevalidate,
+      ),
       grace: optionalSeconds(`namespaces.${name}.grace`, ns?.grace),
     };
   }
@@ -49,7 +59,10 @@ export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.
     connectTimeoutMs: positiveInt('resilience.connectTimeoutMs', r.connectTimeoutMs ?? 2_000),
     breakerThreshold: positiveInt('resilience.breakerThreshold', r.breakerThreshold ?? 5),
     breakerDurationMs: positiveInt('resilience.breakerDurationMs', r.breakerDurationMs ?? 1_000),
-    maxReconnectDelayMs: positiveInt('resilience.maxReconnectDelayMs', r.maxReconnectDelayMs ?? 1_000),
+    maxReconnectDelayMs: positiveInt(
+      'resilience.maxReconnectDelayMs',
+      r.maxReconnectDelayMs ?? 1_000,
+    ),
   };
   const lock = {
     enabled: raw.lock?.enabled ?? false,
@@ -64,15 +77,25 @@ export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.
           path: adminPath(raw.admin?.path ?? 'cache'),
           token: raw.admin?.token ?? env.CACHE_ADMIN_TOKEN ?? undefined,
         };
-  if (admin && admin.token !== undefined && (typeof admin.token !== 'string' || admin.token.length < 8)) {
+  if (
+    admin &&
+    admin.token !== undefined &&
+    (typeof admin.token !== 'string' || admin.token.length < 8)
+  ) {
     const option = raw.admin && raw.admin.token !== undefined ? 'admin.token' : 'CACHE_ADMIN_TOKEN';
     throw new CacheOptionsError(option, 'use a token of at least 8 characters', '<hidden>');
   }
   const compressThreshold =
-    raw.compressThreshold === false ? false : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
+    raw.compressThreshold === false
+      ? false
+      : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
   for (const [i, rule] of (raw.invalidationRules ?? []).entries()) {
     if (!rule || typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
-      throw new CacheOptionsError(`invalidationRules[${i}].path`, 'a path starts with "/"', rule?.path);
+      throw new CacheOptionsError(
+        `invalidationRules[${i}].path`,
+        'a path starts with "/"',
+        rule?.path,
+      );
     }
   }
   return {
@@ -86,7 +109,10 @@ export function resolveOptions(raw: CacheModuleOptions = {}, env: Env = process.
     warmup: {
       onStartup: raw.warmup?.onStartup ?? true,
       cron: raw.warmup?.cron,
-      startupTimeoutMs: positiveInt('warmup.startupTimeoutMs', raw.warmup?.startupTimeoutMs ?? 5_000),
+      startupTimeoutMs: positiveInt(
+        'warmup.startupTimeoutMs',
+        raw.warmup?.startupTimeoutMs ?? 5_000,
+      ),
     },
     http: {
       headers: raw.http?.headers ?? true,
@@ -116,7 +142,8 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
     if (env.REDIS_PASSWORD) url.password = encodeURIComponent(env.REDIS_PASSWORD);
     if (env.REDIS_DB !== undefined && env.REDIS_DB !== '') {
       const db = Number(env.REDIS_DB);
-      if (!Number.isInteger(db) || db < 0) throw new CacheOptionsError('REDIS_DB', 'expected an integer >= 0', env.REDIS_DB);
+      if (!Number.isInteger(db) || db < 0)
+        throw new CacheOptionsError('REDIS_DB', 'expected an integer >= 0', env.REDIS_DB);
       url.pathname = `/${db}`;
     }
     return url.toString();
@@ -125,19 +152,36 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
     redisUrl('redis', given);
     return given;
   }
-  if (typeof given !== 'object') throw new CacheOptionsError('redis', 'expected a URL or an options object', given);
+  if (typeof given !== 'object')
+    throw new CacheOptionsError('redis', 'expected a URL or an options object', given);
   if ('cluster' in given && (!Array.isArray(given.cluster) || given.cluster.length === 0)) {
-    throw new CacheOptionsError('redis.cluster', 'expected a non-empty list of nodes', given.cluster);
+    throw new CacheOptionsError(
+      'redis.cluster',
+      'expected a non-empty list of nodes',
+      given.cluster,
+    );
   }
   const isCluster =
-    'cluster' in given || ('client' in given && (given.client as { isCluster?: boolean } | null)?.isCluster);
+    'cluster' in given ||
+    ('client' in given && (given.client as { isCluster?: boolean } | null)?.isCluster);
   if (isCluster && !/\{[^}]+\}/.test(raw.keyPrefix ?? env.CACHE_PREFIX ?? '')) {
     // writes and invalidations are atomic scripts over an entry and its indexes: in a Cluster
     // all their keys must share a slot, which a hash tag in the prefix guarantees
-    throw new CacheOptionsError('keyPrefix', 'in Cluster mode, include a hash tag such as "{cache}"', raw.keyPrefix);
+    throw new CacheOptionsError(
+      'keyPrefix',
+      'in Cluster mode, include a hash tag such as "{cache}"',
+      raw.keyPrefix,
+    );
   }
-  if ('client' in given && (!given.client || typeof (given.client as { get?: unknown }).get !== 'function')) {
-    throw new CacheOptionsError('redis.client', 'expected an ioredis Redis or Cluster instance', given.client);
+  if (
+    'client' in given &&
+    (!given.client || typeof (given.client as { get?: unknown }).get !== 'function')
+  ) {
+    throw new CacheOptionsError(
+      'redis.client',
+      'expected an ioredis Redis or Cluster instance',
+      given.client,
+    );
   }
   return given;
 }

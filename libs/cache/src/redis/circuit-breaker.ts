@@ -49,6 +49,16 @@ export class CircuitBreaker {
     }
   }
 
+  /** The connection is gone: open now, rather than after `threshold` calls have failed on it. */
+  trip(): void {
+    this.probing = false;
+    this.openedAt = Date.now();
+    if (this._state !== 'open') {
+      this.opened++;
+      this.transition('open');
+    }
+  }
+
   /** The connection came back: trust it again without waiting for the pause to end. */
   reset(): void {
     this.failures = 0;

@@ -31,7 +31,10 @@ export function cacheClientOptions(options: ResolvedCacheOptions): RedisOptions 
   };
 }
 
-export function buildRedisClient(connection: RedisConnection, options: ResolvedCacheOptions): BuiltClient {
+export function buildRedisClient(
+  connection: RedisConnection,
+  options: ResolvedCacheOptions,
+): BuiltClient {
   const base = cacheClientOptions(options);
   if (typeof connection === 'string') {
     return { client: new Redis(connection, base), mode: 'standalone', owned: true };

@@ -5,7 +5,12 @@ import { CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { parseInfo } from './info.parser';
-import { buildRedisClient, duplicateForSubscriber, type AnyRedis, type RedisMode } from './redis-client.factory';
+import {
+  buildRedisClient,
+  duplicateForSubscriber,
+  type AnyRedis,
+  type RedisMode,
+} from './redis-client.factory';
 
 export type RedisStatus = 'ready' | 'connecting' | 'down' | 'disabled';
 
@@ -30,7 +35,9 @@ export class RedisService implements OnApplicationShutdown {
 
   constructor(@Inject(CACHE_OPTIONS) options: ResolvedCacheOptions) {
     const { breakerThreshold, breakerDurationMs } = options.resilience;
-    this.breaker = new CircuitBreaker(breakerThreshold, breakerDurationMs, (state) => this.onCircuit(state));
+    this.breaker = new CircuitBreaker(breakerThreshold, breakerDurationMs, (state) =>
+      this.onCircuit(state),
+    );
     if (!options.redis) {
       this.client = null;
       this.mode = 'disabled';
@@ -123,7 +130,10 @@ export class RedisService implements OnApplicationShutdown {
       this.events.emit(role === 'cache' ? 'ready' : 'subscriber-ready');
     });
     client.on('close', () => {
-      if (!this.closed) this.events.emit(role === 'cache' ? 'down' : 'subscriber-down');
+      if (this.closed) return;
+      // with the connection gone every call would fail: open the circuit whatever the traffic
+      if (role === 'cache') this.breaker.trip();
+      this.events.emit(role === 'cache' ? 'down' : 'subscriber-down');
     });
   }
 

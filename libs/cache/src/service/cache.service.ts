@@ -58,7 +58,12 @@ export class CacheService {
   }
 
   /** Several kinds at once, as `@InvalidateOn` and the admin API do. */
-  invalidate(spec: { keys?: string[]; tags?: string[]; namespaces?: string[]; patterns?: string[] }): Promise<InvalidationResult> {
+  invalidate(spec: {
+    keys?: string[];
+    tags?: string[];
+    namespaces?: string[];
+    patterns?: string[];
+  }): Promise<InvalidationResult> {
     return this.engine.invalidator.invalidate(spec);
   }
 

@@ -8,7 +8,10 @@ export interface CounterSnapshot {
   loads: number;
   errors: number;
   invalidations: number;
-  latencyMs: { hit: ReturnType<LatencyWindow['percentiles']>; miss: ReturnType<LatencyWindow['percentiles']> };
+  latencyMs: {
+    hit: ReturnType<LatencyWindow['percentiles']>;
+    miss: ReturnType<LatencyWindow['percentiles']>;
+  };
 }
 
 export interface StatsSnapshot extends CounterSnapshot {
@@ -35,7 +38,8 @@ class Counters {
       hits: this.hits,
       misses: this.misses,
       staleHits: this.staleHits,
-      hitRate: served === 0 ? 0 : Math.round(((this.hits + this.staleHits) / served) * 10_000) / 10_000,
+      hitRate:
+        served === 0 ? 0 : Math.round(((this.hits + this.staleHits) / served) * 10_000) / 10_000,
       loads: this.loads,
       errors: this.errors,
       invalidations: this.invalidations,

@@ -17,8 +17,15 @@ export class LatencyWindow {
   percentiles(): { p50: number; p95: number; p99: number; max: number; samples: number } {
     if (this.filled === 0) return { p50: 0, p95: 0, p99: 0, max: 0, samples: 0 };
     const sorted = Array.from(this.samples.subarray(0, this.filled)).sort((a, b) => a - b);
-    const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1]), samples: this.filled };
+    const at = (q: number) =>
+      round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+    return {
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      max: round(sorted[sorted.length - 1]),
+      samples: this.filled,
+    };
   }
 }
 

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { cronProblem } from './cron-expression';
+import { WarmupJobError } from './warmup.errors';
 
 export interface WarmupJob {
   name: string;
-  load: () => Promise<void> | void;
+  /** fills the cache; may resolve to the number of keys it warmed, for the logs and the report */
+  load: () => Promise<void | number> | void | number;
   /** cron expression (@nestjs/schedule syntax) on which the job runs again */
   cron?: string;
 }
@@ -11,13 +14,26 @@ export interface WarmupJob {
 @Injectable()
 export class WarmupRegistry {
   private readonly jobs = new Map<string, WarmupJob>();
+  private readonly listeners: ((job: WarmupJob) => void)[] = [];
 
+  /** Adds a job; a bad definition throws here, naming the job, so it fails at bootstrap. */
   register(job: WarmupJob): void {
-    if (!job || typeof job.name !== 'string' || job.name.length === 0 || typeof job.load !== 'function') {
+    if (
+      !job ||
+      typeof job.name !== 'string' ||
+      job.name.length === 0 ||
+      typeof job.load !== 'function'
+    ) {
       throw new Error('a warmup job needs a non-empty name and a load function');
     }
-    if (this.jobs.has(job.name)) throw new Error(`a warmup job named "${job.name}" is already registered`);
+    if (this.jobs.has(job.name))
+      throw new WarmupJobError(job.name, 'a job of that name is already registered');
+    if (job.cron !== undefined) {
+      const problem = cronProblem(job.cron);
+      if (problem) throw new WarmupJobError(job.name, problem);
+    }
     this.jobs.set(job.name, job);
+    for (const listener of this.listeners) listener(job);
   }
 
   get(name: string): WarmupJob | undefined {
@@ -26,5 +42,10 @@ export class WarmupRegistry {
 
   all(): WarmupJob[] {
     return [...this.jobs.values()];
+  }
+
+  /** Called for every job registered from now on (the scheduler mounts late jobs' crons). */
+  onRegister(listener: (job: WarmupJob) => void): void {
+    this.listeners.push(listener);
   }
 }

@@ -1,0 +1,219 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  UsePipes,
+  ValidationPipe,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { prometheusContentType } from 'prom-client';
+import type { InvalidationResult } from '../engine/invalidator';
+import { CacheService } from '../service/cache.service';
+import type { StatsSnapshot } from '../stats/cache-stats';
+import { WarmupRunner, type WarmupResult } from '../warmup/warmup.runner';
+import { AdminAuthGuard, PublicAdminRoute } from './admin-auth.guard';
+import { AdminBodyLimitInterceptor } from './admin-body-limit.interceptor';
+import { AdminExceptionFilter } from './admin-exception.filter';
+import { AdminSelfTest } from './admin-self-test.service';
+import { CacheHealthService, type HealthReport } from './cache-health.service';
+import { CacheMetrics } from './cache-metrics.service';
+import { ClearQueryDto } from './dto/clear-query.dto';
+import { DebugKeyParams } from './dto/debug-key.params';
+import { InvalidateDto } from './dto/invalidate.dto';
+import { KeysQueryDto } from './dto/keys-query.dto';
+import { WarmDto } from './dto/warm.dto';
+import { KeyInspector, type KeyReport, type KeysPage } from './key-inspector.service';
+import { PerformanceTracker } from './performance-tracker.service';
+
+const DEFAULT_PAGE_COUNT = 100;
+
+/**
+ * The cache's admin API. Mounted at `admin.path` (see admin-api.ts for how). Every
+ * endpoint but GET health needs the admin token or guard; input is validated here (whitelisted
+ * DTOs) and by the engine (globs), and the filter turns client mistakes into 4xx.
+ */
+@ApiTags('cache admin')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'missing or wrong bearer token' })
+@ApiResponse({
+  status: 403,
+  description: 'refused by admin.guard, or neither admin.token nor admin.guard is configured',
+})
+@Controller('cache')
+@UseGuards(AdminAuthGuard)
+@UseInterceptors(AdminBodyLimitInterceptor)
+@UsePipes(
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    validationError: { target: false, value: false },
+  }),
+)
+@UseFilters(AdminExceptionFilter)
+export class CacheAdminController {
+  constructor(
+    private readonly cache: CacheService,
+    private readonly health: CacheHealthService,
+    private readonly inspector: KeyInspector,
+    private readonly metricsService: CacheMetrics,
+    private readonly tracker: PerformanceTracker,
+    private readonly selfTest: AdminSelfTest,
+    private readonly warmups: WarmupRunner,
+  ) {}
+
+  @Get('health')
+  @PublicAdminRoute()
+  @ApiOperation({
+    summary: 'Liveness of the cache (public): ok, degraded (Redis down, memory serves) or down',
+  })
+  @ApiResponse({ status: 200, description: '{ status, backend, redis?, hitRate }' })
+  @ApiResponse({ status: 503, description: 'status "down": neither Redis nor memory can serve' })
+  async getHealth(): Promise<HealthReport> {
+    const report = await this.health.health();
+    // a 503 lets load balancers act on "down" without parsing the body
+    if (report.status === 'down') throw new ServiceUnavailableException(report);
+    return report;
+  }
+
+  @Get('health/detailed')
+  @ApiOperation({
+    summary: 'Health plus key counts, Redis memory, connections, keyspace, mode, circuit, advice',
+  })
+  @ApiResponse({ status: 200, description: 'detailed health report' })
+  detailed(): Promise<Record<string, unknown>> {
+    return this.health.detailed();
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary:
+      'Hits, misses, hit rate, errors, invalidations, latency percentiles, overall and per namespace',
+  })
+  @ApiResponse({ status: 200, description: 'CacheService.stats()' })
+  stats(): StatsSnapshot {
+    return this.cache.stats();
+  }
+
+  @Delete('clear')
+  @ApiOperation({
+    summary: 'Delete keys under the prefix matching a glob; absent or "*" clears the prefix only',
+  })
+  @ApiResponse({ status: 200, description: '{ deleted }' })
+  @ApiResponse({ status: 400, description: 'invalid pattern' })
+  async clear(@Query() query: ClearQueryDto): Promise<{ deleted: number }> {
+    const { pattern } = query;
+    const deleted =
+      pattern === undefined || pattern === '*'
+        ? await this.cache.clear()
+        : await this.cache.invalidatePattern(pattern);
+    return { deleted };
+  }
+
+  @Post('invalidate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Invalidate tags, namespaces, keys and globs, everywhere' })
+  @ApiResponse({
+    status: 200,
+    description: '{ keys, tags, namespaces, patterns }: counts invalidated',
+  })
+  @ApiResponse({ status: 400, description: 'invalid body' })
+  invalidate(@Body() body: InvalidateDto): Promise<InvalidationResult> {
+    const { tags, namespaces, keys, patterns } = plainBody(body);
+    if (!tags?.length && !namespaces?.length && !keys?.length && !patterns?.length) {
+      throw new BadRequestException('name at least one of tags, namespaces, keys, patterns');
+    }
+    return this.cache.invalidate({ tags, namespaces, keys, patterns });
+  }
+
+  @Post('warm')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run every warmup job, or the named ones; a job already running is joined',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ warmed, failed, durationMs, jobs: [{ name, ok, durationMs, error? }] }',
+  })
+  @ApiResponse({ status: 400, description: 'unknown job name, or invalid body' })
+  warm(@Body() body: WarmDto): Promise<WarmupResult> {
+    return this.warmups.run(plainBody(body).jobs);
+  }
+
+  @Get('debug/key/:key')
+  @ApiOperation({ summary: 'One entry: where it lives, its TTL, size, namespace, tags and value' })
+  @ApiResponse({
+    status: 200,
+    description: '{ exists, tier, ttlRemaining, sizeBytes, namespace, tags, value }',
+  })
+  @ApiResponse({ status: 400, description: 'invalid key' })
+  debugKey(@Param() params: DebugKeyParams): Promise<KeyReport> {
+    return this.inspector.inspect(params.key);
+  }
+
+  @Get('keys')
+  @ApiOperation({
+    summary:
+      'One page of keys under the prefix (SCAN), with the cursor of the next page ("0": done)',
+  })
+  @ApiResponse({ status: 200, description: '{ keys, cursor, source }' })
+  @ApiResponse({ status: 400, description: 'invalid pattern, cursor or count' })
+  keys(@Query() query: KeysQueryDto): Promise<KeysPage> {
+    return this.inspector.page(
+      query.pattern ?? '*',
+      query.cursor ?? '0',
+      query.count ?? DEFAULT_PAGE_COUNT,
+    );
+  }
+
+  @Get('performance')
+  @ApiOperation({
+    summary: 'Hit rate by namespace and per minute over the last hour, slowest misses, advice',
+  })
+  @ApiResponse({ status: 200, description: 'performance report' })
+  performance(): Record<string, unknown> {
+    return this.tracker.report();
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', prometheusContentType)
+  @ApiOperation({ summary: 'Prometheus text exposition of the cache counters' })
+  @ApiResponse({ status: 200, description: 'text/plain; version=0.0.4' })
+  metrics(): Promise<string> {
+    return this.metricsService.metrics();
+  }
+
+  @Get('test')
+  @ApiOperation({ summary: 'A live set/get/exists/delete round trip under a reserved key, timed' })
+  @ApiResponse({
+    status: 200,
+    description: '{ ok, key, backend, steps: [{ step, ok, ms, result?, error? }] }',
+  })
+  test(): ReturnType<AdminSelfTest['run']> {
+    return this.selfTest.run();
+  }
+}
+
+/**
+ * A JSON array or nothing at all is not a body these endpoints understand; `null` fields (which
+ * `@IsOptional` lets through) mean "absent", as the engine expects.
+ */
+function plainBody<T extends object>(body: T | undefined): Partial<T> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequestException('the body must be a JSON object');
+  return Object.fromEntries(
+    Object.entries(body).filter(([, v]) => v !== null && v !== undefined),
+  ) as Partial<T>;
+}

@@ -1,0 +1,86 @@
+// Boots the example app the way main.ts does (createApp), on an embedded database and either
+// the memory cache or a real redis-server of its own, and gives tests an HTTP client plus the
+// two figures they check: X-Cache and the database's statement count.
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { CacheEngine, RedisService } from '@app/cache';
+import { createApp } from '../../src/app.factory';
+import { addDays, todayIso } from '../../src/common/calendar.helper';
+import { RedisServer } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
+
+export type Backend = 'memory' | 'redis';
+
+/** Booting compiles Postgres' WASM (seconds on a busy machine): more than Jest's default 5 s. */
+export const BOOT_TIMEOUT_MS = 60_000;
+
+export interface BookingApp {
+  app: INestApplication;
+  redis?: RedisServer;
+  http(): ReturnType<typeof request>;
+  /** statements the database has run since boot (GET /stats/db) */
+  dbQueries(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startBookingApp(
+  backend: Backend,
+  { swagger = false }: { swagger?: boolean } = {},
+): Promise<BookingApp> {
+  const redis = backend === 'redis' ? await RedisServer.start() : undefined;
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp({
+      // null, not undefined: a REDIS_URL or DATABASE_URL in the developer's shell must not leak in
+      redisUrl: redis?.url ?? null,
+      databaseUrl: null,
+      logger: ['error'],
+      swagger,
+    });
+    await app.init();
+    if (redis) await untilCacheReady(app);
+  } catch (err) {
+    await app?.close();
+    await redis?.shutdown();
+    throw err;
+  }
+  const server = app.getHttpServer();
+  const http = () => request(server);
+  return {
+    app,
+    redis,
+    http,
+    dbQueries: async () => (await http().get('/stats/db').expect(200)).body.total as number,
+    close: async () => {
+      try {
+        await app.close();
+      } finally {
+        await redis?.shutdown();
+      }
+    },
+  };
+}
+
+/**
+ * Until Redis answers and the invalidation bus is subscribed, the engine reads through to Redis
+ * and may not keep what it loads; a HIT right after boot is only certain after that.
+ */
+async function untilCacheReady(app: INestApplication): Promise<void> {
+  const redis = app.get(RedisService);
+  const engine = app.get(CacheEngine);
+  await waitFor(() => redis.status === 'ready', {
+    message: () => `cache Redis status is ${redis.status}`,
+  });
+  const bus = engine.bus;
+  if (bus) await waitFor(() => bus.isHealthy, { message: 'the invalidation bus never subscribed' });
+}
+
+let dayCounter = 0;
+
+/**
+ * A day no other test in this file uses, a month ahead: past the seeded week, so barber 1
+ * (who works every day, 09:00-17:00) has a blank schedule on it.
+ */
+export function freshDay(): string {
+  return addDays(todayIso(), 30 + dayCounter++);
+}

@@ -1,0 +1,3 @@
+import { describeBookingCache } from './booking-cache.scenarios';
+
+describeBookingCache('memory');

@@ -1,0 +1,60 @@
+// Boots a purpose-built Nest app (Express or Fastify) around CacheModule on a real Redis, and
+// waits until the cache is fully usable: Redis ready and the invalidation bus subscribed (until
+// then the engine bypasses its memory tier, and hits would come from Redis).
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import { CacheEngine, CacheModule, RedisService, type CacheModuleOptions } from '@app/cache';
+import { waitFor } from '../../support/wait-for';
+
+export type Platform = 'express' | 'fastify';
+export const PLATFORMS: Platform[] = ['express', 'fastify'];
+
+export interface DecoratorsApp {
+  app: INestApplication;
+  engine: CacheEngine;
+  server: Server;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A keyPrefix of its own per app, so suites sharing a server never see each other's keys. */
+export function uniquePrefix(label: string): string {
+  return `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${process.pid}-${++counter}`;
+}
+
+export async function bootApp(
+  metadata: Omit<ModuleMetadata, 'imports'> & { imports?: ModuleMetadata['imports'] },
+  options: CacheModuleOptions,
+  platform: Platform = 'express',
+): Promise<DecoratorsApp> {
+  const moduleRef = await Test.createTestingModule({
+    ...metadata,
+    imports: [CacheModule.forRoot(options), ...(metadata.imports ?? [])],
+  }).compile();
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+          logger: ['error'],
+        })
+      : moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  if (platform === 'fastify')
+    await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  const engine = app.get(CacheEngine);
+  const redis = app.get(RedisService);
+  try {
+    if (redis.status !== 'disabled') {
+      await waitFor(() => redis.status === 'ready', { message: () => `Redis is ${redis.status}` });
+    }
+    const bus = engine.bus;
+    if (bus)
+      await waitFor(() => bus.isHealthy, { message: 'the invalidation bus never subscribed' });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return { app, engine, server: app.getHttpServer() as Server, close: () => app.close() };
+}
