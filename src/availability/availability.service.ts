@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Cached, WarmUp } from '@app/cache';
 import { todayIso } from '../common/calendar.helper';
 import { availabilityTags } from '../common/cache-tags.helper';
@@ -7,23 +7,12 @@ import { ScheduleRepository } from '../schedule/schedule.repository';
 import { freeSlots, SLOT_MINUTES, workingDay } from '../schedule/slot-calculator';
 import type { AvailabilityDto } from './dto/availability.dto';
 
-/**
- * `@WarmUp`'s `args` is called without the service instance, so it cannot reach the database by
- * itself: the service hands it the barber list when the module starts. (With two apps in one
- * process, the last one started supplies the list.)
- */
-let barberIdsForWarmup: () => Promise<number[]> = () => Promise.resolve([]);
-
 @Injectable()
-export class AvailabilityService implements OnModuleInit {
+export class AvailabilityService {
   constructor(
     private readonly barbers: BarbersService,
     private readonly schedule: ScheduleRepository,
   ) {}
-
-  onModuleInit(): void {
-    barberIdsForWarmup = async () => (await this.barbers.list()).map((b) => b.id);
-  }
 
   /**
    * Free slots of one barber on one day: two queries on a miss (barber, day's bookings).
@@ -36,7 +25,8 @@ export class AvailabilityService implements OnModuleInit {
     tags: (barberId: number, date: string) => availabilityTags(barberId, date),
   })
   @WarmUp({
-    args: async () => (await barberIdsForWarmup()).map((id) => [id, todayIso()]),
+    args: async (self: AvailabilityService) =>
+      (await self.barbers.list()).map((b) => [b.id, todayIso()]),
   })
   async slots(barberId: number, date: string): Promise<AvailabilityDto> {
     const barber = await this.barbers.get(barberId);

@@ -11,7 +11,10 @@ let argCalls = 0;
 
 @Injectable()
 class CatalogService {
-  @WarmUp({ args: () => [[1], [2]] })
+  readonly ids = [1, 2];
+
+  // args gets the instance, so it can use the provider's own state and dependencies
+  @WarmUp({ args: (self: CatalogService) => self.ids.map((id) => [id]) })
   @Cached({ namespace: 'products', key: 'product:{0}', ttl: 60 })
   async product(id: number): Promise<{ id: number }> {
     origin.push(`product:${id}`);

@@ -2,8 +2,12 @@ import { WARMUP_METADATA } from '../cache.constants';
 
 /** What `@WarmUp` says about a `@Cached` method. */
 export interface WarmUpSpec {
-  /** the argument lists to call the method with; default: one call without arguments */
-  args?: () => unknown[][] | Promise<unknown[][]>;
+  /**
+   * the argument lists to call the method with; default: one call without arguments. Called with
+   * the provider instance (also as `this`), so it can use the provider's own dependencies.
+   */
+  // method syntax on purpose: `args(self: MyService)` is then accepted for an unknown instance
+  args?(instance: unknown): unknown[][] | Promise<unknown[][]>;
   /** cron expression (@nestjs/schedule syntax, seconds allowed) on which the method is warmed again */
   cron?: string;
 }

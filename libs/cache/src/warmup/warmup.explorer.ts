@@ -85,7 +85,7 @@ async function warm(
   method: string,
   spec: WarmUpSpec,
 ): Promise<number> {
-  const lists = spec.args ? await spec.args() : [[]];
+  const lists = spec.args ? await spec.args.call(instance, instance) : [[]];
   if (!Array.isArray(lists) || !lists.every(Array.isArray)) {
     throw new WarmupJobError(name, '"args" must return an array of argument arrays');
   }
