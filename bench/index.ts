@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { RedisServer } from '../test/support/redis-server';
 import { engineBench } from './engine.bench';
+import { httpBench } from './http.bench';
+import { resilienceBench } from './resilience.bench';
 import { printRows, type Row } from './measure';
 
 /**
@@ -12,6 +14,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     rows.push(...(await engineBench(server)));
+    rows.push(...(await resilienceBench(server)));
+    rows.push(...(await httpBench()));
   } finally {
     await server.shutdown();
   }

@@ -23,6 +23,8 @@ export interface CachedPlan {
   namespace: string;
   /** the key under the namespace; undefined on a route without its own key (the request decides) */
   key?: KeyBuilder;
+  /** the key depends on the arguments alone (a template or the default digest, not a function) */
+  pureKey: boolean;
   perUser: boolean;
   vary: RouteVary;
   /** false when `condition` says this call skips the cache */
@@ -73,6 +75,7 @@ export function compileCachedPlan(options: CachedOptions, site: PlanSite): Cache
     owner,
     namespace,
     key,
+    pureKey: typeof options.key !== 'function',
     perUser: perUser === true,
     vary: vary ?? {},
     applies: condition ? (args) => condition(...args) !== false : () => true,
@@ -111,11 +114,12 @@ function keyBuilder(
   }
   if (typeof key !== 'string') return fail('"key" must be a template string or a function');
   try {
-    return compileKeyTemplate(key, {
+    const template = compileKeyTemplate(key, {
       argCount: site.route ? 1 : site.argCount,
       hint: site.route ? ROUTE_HINT : undefined,
       fieldsOnly: site.route ? ROUTE_HINT : undefined,
     });
+    return template;
   } catch (err) {
     if (err instanceof KeyTemplateError) return fail(`bad "key": ${err.message}`);
     throw err;

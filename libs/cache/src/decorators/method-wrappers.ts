@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { CacheEngine } from '../engine/cache-engine';
+import { memoizeKeys } from '../keys/key-memo';
 import type { CachedPlan } from './cached-plan';
 import type { InvalidationPlan } from './invalidation-plan';
 
@@ -35,13 +36,19 @@ export function cachedMethod(
   declaredAsync: boolean,
 ): Method {
   let async = declaredAsync;
-  const keyOf = (args: unknown[]) => `${plan.namespace}:${plan.key!(args)}`;
+  const build = (args: readonly unknown[]) => `${plan.namespace}:${plan.key!(args)}`;
+  const keyOf = plan.pureKey ? memoizeKeys(build) : build;
   return function cached(...args: unknown[]): unknown {
     if (!plan.applies(args)) return original.apply(instance, args);
     const key = keyOf(args);
-    const opts = plan.entryOptions<unknown>(args);
-    if (async)
+    if (async) {
+      // a hit is decided before options (tags, ttl closures) are built: they matter on a miss only
+      const hit = engine.freshHit(key);
+      if (hit !== undefined) return Promise.resolve(hit.v);
+      const opts = plan.entryOptions<unknown>(args);
       return engine.fetch(key, () => original.apply(instance, args), opts).then((o) => o.value);
+    }
+    const opts = plan.entryOptions<unknown>(args);
     const userUnless = opts.unless;
     const value = engine.getOrSetSync(key, () => original.apply(instance, args), {
       ...opts,

@@ -103,13 +103,20 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<T> {
-    // the hit path stays synchronous up to one resolved promise: no async frames, no allocations
-    const hit = this.peekMemory(key) as Envelope<T> | undefined;
-    if (hit !== undefined && coarseNow() < hit.e) {
-      this.stats.hit(hit.n);
-      return Promise.resolve(hit.v);
-    }
+    const hit = this.freshHit<T>(key);
+    if (hit !== undefined) return Promise.resolve(hit.v);
     return this.fetch(key, load, opts).then(valueOf);
+  }
+
+  /**
+   * The hit path, shared by getOrSet and @Cached methods: a fresh memory entry, counted as a hit.
+   * Synchronous, allocation-free and timer-free (coarse clock), so a hit costs a lookup.
+   */
+  freshHit<T>(key: string): Envelope<T> | undefined {
+    const hit = this.peekMemory(key) as Envelope<T> | undefined;
+    if (hit === undefined || coarseNow() >= hit.e) return undefined;
+    this.stats.hit(hit.n);
+    return hit;
   }
 
   /** getOrSet, telling where the value came from (for X-Cache headers). */

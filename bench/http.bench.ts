@@ -1,0 +1,51 @@
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { Row } from './measure';
+
+/**
+ * Requests/s of a cached route (memory-tier hit) against the same app's bare route. The app runs
+ * in a child process so that autocannon does not share its event loop; the two routes are
+ * measured in turns, and the best run of each is kept, so a busy moment does not pick a winner.
+ */
+export async function httpBench(): Promise<Row[]> {
+  const child = fork(join(__dirname, 'http-server.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port: number }) => resolve(m.port));
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+    await load(url('/cached'), 1); // warm: first request stores the entry, JIT settles
+    await load(url('/bare'), 1);
+    const best = { bare: 0, cached: 0 };
+    for (let round = 0; round < 3; round++) {
+      best.bare = Math.max(best.bare, await load(url('/bare'), 3));
+      best.cached = Math.max(best.cached, await load(url('/cached'), 3));
+    }
+    return [
+      {
+        name: 'cached route (memory hit) vs bare route, req/s',
+        ours: best.cached,
+        floor: best.bare,
+        unit: 'req/s',
+        better: 'higher',
+        target: 0.95,
+        note: 'autocannon, 10 connections, best of 3 x 3 s',
+      },
+    ];
+  } finally {
+    child.disconnect();
+    child.kill();
+  }
+}
+
+async function load(url: string, seconds: number): Promise<number> {
+  const result = await autocannon({ url, connections: 10, duration: seconds });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: errors during the benchmark`);
+  return result.requests.average;
+}
