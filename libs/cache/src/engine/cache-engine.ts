@@ -12,11 +12,12 @@ import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { RedisService } from '../redis/redis.service';
 import { CacheStats } from '../stats/cache-stats';
 import { coarseNow } from './clock';
-import { EntryPolicy, GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
+import { EntryPolicy, GUARD_WINDOW_MS, type EntryOptions } from './entry-policy';
 import { Flights, type Flight, type Outcome } from './flights';
 import { Invalidator } from './invalidator';
 import { KeyLayout } from './key-layout';
 import { Loader } from './loader';
+import { Writer } from './writer';
 import { MemoryTier } from './memory-tier';
 import { RedisTier, UNAVAILABLE } from './redis-tier';
 import { Serializer, type Envelope } from './serializer';
@@ -44,6 +45,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null = null;
   private readonly loader: Loader;
+  private readonly writer: Writer;
   private readonly logger = new Logger('CacheEngine');
   /** false while the bus is down: memory may have missed invalidations, so Redis is asked */
   private memoryTrusted: boolean;
@@ -76,6 +78,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       this.invalidator.attachBus(this.bus);
     }
     this.loader = new Loader(this);
+    this.writer = new Writer(this);
   }
 
   onModuleInit(): void {
@@ -215,52 +218,8 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Writes entries (one round trip); an explicit write supersedes loads of those keys in flight. */
-  async mset(entries: MsetEntry[]): Promise<void> {
-    const prepared = entries.map((entry) => {
-      const envelope = this.policy.envelope(entry.key, entry.value, entry);
-      return {
-        key: entry.key,
-        envelope,
-        payload: envelope ? this.serializer.encode(envelope) : '',
-      };
-    });
-    const keys = prepared.map((p) => p.key);
-    this.invalidator.applyLocal({ keys });
-    const storable = prepared.filter((p) => p.envelope !== undefined);
-    const unstorable = prepared.filter((p) => p.envelope === undefined).map((p) => p.key);
-    // an invalidation seen while the write is on its way (a delete issued meanwhile, another
-    // instance's message) may have come after it in Redis: then memory must not keep the value
-    const watched = storable.map(({ key, envelope }) => ({
-      key,
-      namespace: envelope!.n,
-      tags: envelope!.t,
-      invalidated: false,
-    }));
-    if (this.redisTier.configured) {
-      for (const write of watched) this.flights.trackWrite(write);
-      let written: Awaited<ReturnType<RedisTier['write']>>;
-      try {
-        written = await this.redisTier.write(
-          storable.map(({ key, envelope, payload }) => ({
-            key,
-            payload,
-            ttlMs: lifetimeMs(envelope!),
-            namespace: envelope!.n,
-            tags: envelope!.t,
-            message: this.bus?.encode({ k: [key] }) ?? '',
-          })),
-        );
-      } finally {
-        for (const write of watched) this.flights.writeDone(write);
-      }
-      // what Redis holds now is older than this write: make sure it goes once Redis is back
-      // (deferred without asking Redis again: a call waits for one timeout at most)
-      if (written === UNAVAILABLE) this.invalidator.defer({ keys });
-      else if (unstorable.length > 0) await this.invalidator.invalidate({ keys: unstorable });
-    }
-    storable.forEach(({ key, envelope, payload }, i) => {
-      if (!watched[i].invalidated) this.memory?.set(key, envelope!, payload.length);
-    });
+  mset(entries: MsetEntry[]): Promise<void> {
+    return this.writer.mset(entries);
   }
 
   async delete(...keys: string[]): Promise<number> {

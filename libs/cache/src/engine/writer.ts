@@ -1,0 +1,61 @@
+import type { CacheEngine, MsetEntry } from './cache-engine';
+import { lifetimeMs } from './entry-policy';
+import { UNAVAILABLE, type RedisTier } from './redis-tier';
+
+/**
+ * The explicit write path (`set`, `mset`): Redis first, in one round trip, then memory. An
+ * explicit write supersedes the loads of its keys in flight, and is itself kept out of memory
+ * if an invalidation of its keys arrives while it is on its way.
+ */
+export class Writer {
+  constructor(private readonly engine: CacheEngine) {}
+
+  async mset(entries: MsetEntry[]): Promise<void> {
+    const { policy, serializer, invalidator, redisTier, flights, memory, bus } = this.engine;
+    const prepared = entries.map((entry) => {
+      const envelope = policy.envelope(entry.key, entry.value, entry);
+      return {
+        key: entry.key,
+        envelope,
+        payload: envelope ? serializer.encode(envelope) : '',
+      };
+    });
+    const keys = prepared.map((p) => p.key);
+    invalidator.applyLocal({ keys });
+    const storable = prepared.filter((p) => p.envelope !== undefined);
+    const unstorable = prepared.filter((p) => p.envelope === undefined).map((p) => p.key);
+    // an invalidation seen while the write is on its way (a delete issued meanwhile, another
+    // instance's message) may have come after it in Redis: then memory must not keep the value
+    const watched = storable.map(({ key, envelope }) => ({
+      key,
+      namespace: envelope!.n,
+      tags: envelope!.t,
+      invalidated: false,
+    }));
+    if (redisTier.configured) {
+      for (const write of watched) flights.trackWrite(write);
+      let written: Awaited<ReturnType<RedisTier['write']>>;
+      try {
+        written = await redisTier.write(
+          storable.map(({ key, envelope, payload }) => ({
+            key,
+            payload,
+            ttlMs: lifetimeMs(envelope!),
+            namespace: envelope!.n,
+            tags: envelope!.t,
+            message: bus?.encode({ k: [key] }) ?? '',
+          })),
+        );
+      } finally {
+        for (const write of watched) flights.writeDone(write);
+      }
+      // what Redis holds now is older than this write: make sure it goes once Redis is back
+      // (deferred without asking Redis again: a call waits for one timeout at most)
+      if (written === UNAVAILABLE) invalidator.defer({ keys });
+      else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
+    }
+    storable.forEach(({ key, envelope, payload }, i) => {
+      if (!watched[i].invalidated) memory?.set(key, envelope!, payload.length);
+    });
+  }
+}
