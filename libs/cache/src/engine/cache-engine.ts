@@ -58,7 +58,13 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.memory = options.memory ? new MemoryTier(options.memory) : null;
     this.serializer = new Serializer(options.compressThreshold);
     this.policy = new EntryPolicy(options);
-    this.redisTier = new RedisTier(redis, this.layout, GUARD_WINDOW_MS, () => this.stats.error());
+    this.redisTier = new RedisTier(
+      redis,
+      this.layout,
+      GUARD_WINDOW_MS,
+      options.resilience.commandTimeoutMs,
+      () => this.stats.error(),
+    );
     this.invalidator = new Invalidator(
       this.memory,
       this.flights,

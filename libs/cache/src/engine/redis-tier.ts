@@ -52,6 +52,7 @@ export class RedisTier {
     private readonly redis: RedisService,
     private readonly layout: KeyLayout,
     private readonly markerTtlMs: number,
+    private readonly commandTimeoutMs: number,
     private readonly onError: (err: Error) => void,
   ) {
     this.client = redis.client as ScriptClient | null;
@@ -260,7 +261,8 @@ export class RedisTier {
     if (client === null || client.status !== 'ready' || !this.redis.breaker.allow())
       return UNAVAILABLE;
     try {
-      const result = await fn(client);
+      // a client we built times commands out itself; one we were given may queue them for long
+      const result = await (this.redis.owned ? fn(client) : this.bounded(fn(client)));
       this.redis.breaker.success();
       return result;
     } catch (err) {
@@ -268,5 +270,17 @@ export class RedisTier {
       this.onError(err as Error);
       return UNAVAILABLE;
     }
+  }
+
+  private bounded<T>(pending: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis command timed out after ${this.commandTimeoutMs} ms`)),
+        this.commandTimeoutMs,
+      );
+    });
+    pending.catch(() => undefined); // settles after the timeout: nobody awaits it any more
+    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
   }
 }

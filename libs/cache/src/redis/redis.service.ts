@@ -26,7 +26,8 @@ export class RedisService implements OnApplicationShutdown {
   readonly breaker: CircuitBreaker;
   /** emits 'ready' when (re)connected and 'down' when the connection is lost */
   readonly events = new EventEmitter();
-  private readonly owned: boolean;
+  /** false when the application handed us the client: we never close it, nor trust its settings */
+  readonly owned: boolean;
   private readonly logger = new Logger('RedisService');
   private subscriberClient: AnyRedis | null = null;
   private everReady = false;
