@@ -23,6 +23,8 @@ export interface RedisServerOptions {
   port?: number;
   /** Extra redis-server arguments, e.g. ['--maxmemory', '10mb']. */
   args?: string[];
+  /** A config file, passed first as redis-server wants it (Sentinel needs one it can rewrite). */
+  configFile?: string;
 }
 
 export class RedisServer {
@@ -38,6 +40,7 @@ export class RedisServer {
     /** The server's working dir (--dir), removed by shutdown(). */
     readonly dir: string,
     private readonly args: string[],
+    private readonly configFile?: string,
   ) {}
 
   static async start(opts: RedisServerOptions = {}): Promise<RedisServer> {
@@ -47,7 +50,7 @@ export class RedisServer {
     for (let attempt = 1; ; attempt++) {
       const port = opts.port ?? (await freePort());
       const dir = mkdtempSync(join(harnessRoot(), `redis-${port}-`));
-      const server = new RedisServer(port, dir, opts.args ?? []);
+      const server = new RedisServer(port, dir, opts.args ?? [], opts.configFile);
       try {
         await server.launch();
         return server;
@@ -140,6 +143,7 @@ export class RedisServer {
 
   private async launch(): Promise<void> {
     const argv = [
+      ...(this.configFile ? [this.configFile] : []),
       ...['--port', String(this.port), '--bind', this.host, '--dir', this.dir],
       ...['--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
       // Keeps the arguments (and so the harness dir) visible in ps, for CI's leftover sweep.

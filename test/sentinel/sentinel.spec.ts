@@ -1,0 +1,59 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CacheModule, CacheService, RedisService } from '@app/cache';
+import { RedisServer } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
+
+jest.setTimeout(30_000);
+
+/** Sentinel mode on a real redis-server in sentinel mode, watching a real master. */
+describe('Redis Sentinel mode', () => {
+  let master: RedisServer;
+  let sentinel: RedisServer;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    master = await RedisServer.start();
+    // sentinel rewrites its config file, so it lives in the master's scratch dir
+    const config = join(master.dir, 'sentinel.conf');
+    writeFileSync(
+      config,
+      `sentinel monitor cachemaster 127.0.0.1 ${master.port} 1\n` +
+        'sentinel down-after-milliseconds cachemaster 1000\n',
+    );
+    sentinel = await RedisServer.start({ configFile: config, args: ['--sentinel'] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await sentinel?.shutdown();
+    await master?.shutdown();
+  });
+
+  it('finds the master through the sentinel and caches there', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CacheModule.forRoot({
+          redis: { sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'cachemaster' },
+          keyPrefix: 'sent',
+          admin: false,
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: ['error'] });
+    await app.init();
+    const redis = app.get(RedisService);
+    await waitFor(() => redis.status === 'ready', { message: 'not connected through sentinel' });
+    expect(redis.mode).toBe('sentinel');
+
+    const cache = app.get(CacheService);
+    await cache.set('k', { via: 'sentinel' }, { tags: ['t'] });
+    // the entry is on the master the sentinel named, under the prefix
+    expect(await master.cli('EXISTS', 'sent:d:k')).toBe('1');
+    expect(await cache.get('k')).toEqual({ via: 'sentinel' });
+    expect(await cache.invalidateTags(['t'])).toBe(1);
+    expect(await master.cli('EXISTS', 'sent:d:k')).toBe('0');
+  });
+});
