@@ -3,11 +3,10 @@
 // two figures they check: X-Cache and the database's statement count.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { CacheEngine, RedisService } from '@app/cache';
 import { createApp } from '../../src/app.factory';
 import { addDays, todayIso } from '../../src/common/calendar.helper';
 import { RedisServer } from '../support/redis-server';
-import { waitFor } from '../support/wait-for';
+import { untilCacheReady } from '../support/cache-app';
 
 export type Backend = 'memory' | 'redis';
 
@@ -59,20 +58,6 @@ export async function startBookingApp(
       }
     },
   };
-}
-
-/**
- * Until Redis answers and the invalidation bus is subscribed, the engine reads through to Redis
- * and may not keep what it loads; a HIT right after boot is only certain after that.
- */
-async function untilCacheReady(app: INestApplication): Promise<void> {
-  const redis = app.get(RedisService);
-  const engine = app.get(CacheEngine);
-  await waitFor(() => redis.status === 'ready', {
-    message: () => `cache Redis status is ${redis.status}`,
-  });
-  const bus = engine.bus;
-  if (bus) await waitFor(() => bus.isHealthy, { message: 'the invalidation bus never subscribed' });
 }
 
 let dayCounter = 0;

@@ -9,7 +9,7 @@ import {
   RedisService,
   type CacheModuleOptions,
 } from '@app/cache';
-import { waitFor } from '../support/wait-for';
+import { untilCacheReady } from '../support/cache-app';
 
 export interface CacheApp {
   app: INestApplication;
@@ -21,12 +21,7 @@ export interface CacheApp {
 
 export type MakeApp = (options?: CacheModuleOptions) => Promise<CacheApp>;
 
-let counter = 0;
-
-/** A keyPrefix no other test (or earlier run against the same server) uses. */
-export function uniquePrefix(label: string): string {
-  return `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${process.pid}-${++counter}`;
-}
+export { uniquePrefix } from '../support/cache-app';
 
 export function bootCache(options: CacheModuleOptions = {}): Promise<CacheApp> {
   return bootModule([CacheModule.forRoot(options)]);
@@ -36,21 +31,9 @@ export async function bootModule(imports: ModuleMetadata['imports']): Promise<Ca
   const moduleRef = await Test.createTestingModule({ imports }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
-  const redis = app.get(RedisService);
+  await untilCacheReady(app);
   const engine = app.get(CacheEngine);
-  try {
-    if (redis.status !== 'disabled') {
-      await waitFor(() => redis.status === 'ready', {
-        message: () => `Redis status is ${redis.status}, not ready`,
-      });
-    }
-    const bus = engine.bus;
-    if (bus)
-      await waitFor(() => bus.isHealthy, { message: 'the invalidation bus never subscribed' });
-  } catch (err) {
-    await app.close();
-    throw err;
-  }
+  const redis = app.get(RedisService);
   return { app, cache: app.get(CacheService), engine, redis, close: () => app.close() };
 }
 

@@ -30,12 +30,7 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-let counter = 0;
-
-/** A keyPrefix that no other test, suite or earlier run uses. */
-export function uniquePrefix(label: string): string {
-  return `${label}-${process.pid}-${++counter}`;
-}
+export { uniquePrefix } from '../support/cache-app';
 
 /**
  * A Nest app around CacheModule. By default waits until Redis is ready and the bus subscribed

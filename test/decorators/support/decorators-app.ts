@@ -5,8 +5,8 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
-import { CacheEngine, CacheModule, RedisService, type CacheModuleOptions } from '@app/cache';
-import { waitFor } from '../../support/wait-for';
+import { CacheEngine, CacheModule, type CacheModuleOptions } from '@app/cache';
+import { untilCacheReady } from '../../support/cache-app';
 
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: Platform[] = ['express', 'fastify'];
@@ -18,12 +18,7 @@ export interface DecoratorsApp {
   close(): Promise<void>;
 }
 
-let counter = 0;
-
-/** A keyPrefix of its own per app, so suites sharing a server never see each other's keys. */
-export function uniquePrefix(label: string): string {
-  return `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${process.pid}-${++counter}`;
-}
+export { uniquePrefix } from '../../support/cache-app';
 
 export async function bootApp(
   metadata: Omit<ModuleMetadata, 'imports'> & { imports?: ModuleMetadata['imports'] },
@@ -43,18 +38,7 @@ export async function bootApp(
   await app.init();
   if (platform === 'fastify')
     await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  await untilCacheReady(app);
   const engine = app.get(CacheEngine);
-  const redis = app.get(RedisService);
-  try {
-    if (redis.status !== 'disabled') {
-      await waitFor(() => redis.status === 'ready', { message: () => `Redis is ${redis.status}` });
-    }
-    const bus = engine.bus;
-    if (bus)
-      await waitFor(() => bus.isHealthy, { message: 'the invalidation bus never subscribed' });
-  } catch (err) {
-    await app.close();
-    throw err;
-  }
   return { app, engine, server: app.getHttpServer() as Server, close: () => app.close() };
 }
