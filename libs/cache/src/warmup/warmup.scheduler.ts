@@ -57,12 +57,22 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.log('cache disabled (enabled: false): no warmup at startup nor on cron');
       return;
     }
+    // crons start once the Redis connection is settled, or a tick during the connect would warm
+    // memory only, and the startup run would then load the same keys again; bootstrap does not wait
+    const connected = this.redisConnected();
+    void connected.then(() => this.mountCrons());
+    if (this.options.warmup.onStartup && this.registry.all().length > 0) {
+      await this.warmAtStartup(connected);
+    }
+  }
+
+  private mountCrons(): void {
+    if (!this.bootstrapped) return; // shut down while connecting
     for (const job of this.registry.all()) this.mountJob(job);
     this.registry.onRegister((job) => this.bootstrapped && this.mountJob(job));
     if (this.options.warmup.cron !== undefined) {
       this.mount(WARMUP_CRON_PREFIX, this.options.warmup.cron, () => this.runner.run());
     }
-    if (this.options.warmup.onStartup && this.registry.all().length > 0) await this.warmAtStartup();
   }
 
   beforeApplicationShutdown(): void {
@@ -84,9 +94,9 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Starts warming every job; waits for it at most `startupTimeoutMs`, then lets it finish in the background. */
-  private async warmAtStartup(): Promise<void> {
+  private async warmAtStartup(connected: Promise<void>): Promise<void> {
     const { startupTimeoutMs } = this.options.warmup;
-    const run = this.redisConnected()
+    const run = connected
       .then(() => this.runner.run())
       .catch((err: Error) => {
         this.logger.error(`startup warmup failed: ${err.message}`);
