@@ -177,12 +177,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       if (count) this.stats.hit(hit.n);
       return hit;
     }
-    const epoch = this.invalidator.epoch;
-    // while invalidations made during an outage are not replayed, Redis may hold what they removed
-    const raw = this.invalidator.redisBehind() ? UNAVAILABLE : await this.redisTier.get(key);
-    let envelope: Envelope<T> | undefined;
-    if (raw === UNAVAILABLE) envelope = this.memoryFallback(key);
-    else if (raw !== null) envelope = this.decode<T>(key, raw, epoch);
+    const [envelope] = (await this.lookup<T>([key])).found;
     if (envelope !== undefined && Date.now() < envelope.e) {
       if (count) this.stats.hit(envelope.n);
       return envelope;
@@ -203,17 +198,9 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     });
     const missing = keys.map((k, i) => (out[i] === undefined ? i : -1)).filter((i) => i >= 0);
     if (missing.length === 0 || !this.redisTier.configured) return out;
-    const epoch = this.invalidator.epoch;
-    const raws = this.invalidator.redisBehind()
-      ? UNAVAILABLE
-      : await this.redisTier.mget(missing.map((i) => keys[i]));
+    const { found } = await this.lookup<T>(missing.map((i) => keys[i]));
     missing.forEach((index, j) => {
-      const envelope =
-        raws === UNAVAILABLE
-          ? this.memoryFallback<T>(keys[index])
-          : raws[j] !== null
-            ? this.decode<T>(keys[index], raws[j] as string, epoch)
-            : undefined;
+      const envelope = found[j];
       if (envelope !== undefined && Date.now() < envelope.e) out[index] = envelope.v;
     });
     return out;
@@ -233,6 +220,29 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   async ttl(key: string): Promise<number | null> {
     const envelope = await this.read(key, false);
     return envelope === undefined ? null : Math.max(0, Math.ceil((envelope.e - Date.now()) / 1000));
+  }
+
+  /**
+   * Entries from Redis in one round trip, filling memory unless an invalidation came meanwhile.
+   * With Redis unusable, or still behind on invalidations made during an outage (it may hold
+   * what they removed), memory's copies serve instead. reached: Redis answered.
+   */
+  async lookup<T>(
+    keys: string[],
+  ): Promise<{ found: (Envelope<T> | undefined)[]; reached: boolean }> {
+    const epoch = this.invalidator.epoch;
+    const raws = this.invalidator.redisBehind()
+      ? UNAVAILABLE
+      : keys.length === 1
+        ? await this.redisTier.get(keys[0]).then((raw) => (raw === UNAVAILABLE ? raw : [raw]))
+        : await this.redisTier.mget(keys);
+    if (raws === UNAVAILABLE) {
+      return { found: keys.map((key) => this.memoryFallback<T>(key)), reached: false };
+    }
+    const found = raws.map((raw, i) =>
+      raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
+    );
+    return { found, reached: true };
   }
 
   /** A stored payload, decoded; a payload that fails to decode is a miss and is deleted. */

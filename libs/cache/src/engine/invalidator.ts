@@ -64,8 +64,11 @@ export class Invalidator {
     if (remote === UNAVAILABLE && this.redis.configured) this.defer(spec);
     const result = remote === UNAVAILABLE ? local : remote;
     const total = result.keys + result.tags + result.namespaces + result.patterns;
-    for (const ns of spec.namespaces ?? []) this.stats.invalidation(0, ns);
-    this.stats.invalidation(total);
+    // the entries a namespace's invalidation removed count for that namespace too (with several
+    // named at once, Redis reports one sum, which counts overall only)
+    const single = spec.namespaces?.length === 1 ? spec.namespaces[0] : undefined;
+    if (single !== undefined) this.stats.invalidation(result.namespaces, single);
+    this.stats.invalidation(single !== undefined ? total - result.namespaces : total);
     return result;
   }
 

@@ -116,21 +116,14 @@ export class Loader {
     return { value, source: 'loader', envelope };
   }
 
-  /** Redis first; with Redis unusable, whatever memory still holds (reached: Redis answered). */
+  /**
+   * Redis first (CacheEngine.lookup). An invalidation during the read bumps the epoch, so what
+   * it read does not fill memory; one before it is older than what Redis returned.
+   */
   private async lookup<T>(flight: Flight): Promise<{ found?: Envelope<T>; reached: boolean }> {
-    const { engine } = this;
-    if (!engine.redisTier.configured) return { reached: false };
-    const epoch = engine.invalidator.epoch;
-    // invalidations made during an outage not replayed yet: what Redis holds may be stale
-    const raw = engine.invalidator.redisBehind()
-      ? UNAVAILABLE
-      : await engine.redisTier.get(flight.key);
-    if (raw === UNAVAILABLE) return { found: engine.memoryFallback<T>(flight.key), reached: false };
-    if (raw === null) return { reached: true };
-    return {
-      found: engine.decode<T>(flight.key, raw, flight.invalidated ? undefined : epoch),
-      reached: true,
-    };
+    if (!this.engine.redisTier.configured) return { reached: false };
+    const { found, reached } = await this.engine.lookup<T>([flight.key]);
+    return { found: found[0], reached };
   }
 
   private async store<T>(
