@@ -18,7 +18,7 @@ export { CacheService, type SetOptions } from './service/cache.service';
 export { RedisService, type RedisStatus } from './redis/redis.service';
 export type { CircuitState } from './redis/circuit-breaker';
 export { CacheEngine, type MsetEntry } from './engine/cache-engine';
-export type { EntryOptions } from './engine/entry-policy';
+export type { EntryOptions, EntryOptionsArg } from './engine/entry-policy';
 export type { InvalidationResult, InvalidationSpec } from './engine/invalidator';
 export { InvalidPatternError } from './engine/glob';
 export type { StatsSnapshot, CounterSnapshot } from './stats/cache-stats';

@@ -23,7 +23,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * A `@Cached` method. Async methods go through `engine.fetch` (both tiers, one load per key).
+ * A `@Cached` method. Async methods go through `engine.getOrSet` (both tiers, one load per key).
  * Any other method is taken as sync and goes through `engine.getOrSetSync` (memory only, stays
  * sync); should it return a promise after all, that promise is never stored as a value: it is
  * handed to the async path, and the method is treated as async from then on.
@@ -38,28 +38,36 @@ export function cachedMethod(
   let async = declaredAsync;
   const build = (args: readonly unknown[]) => `${plan.namespace}:${plan.key!(args)}`;
   const keyOf = plan.pureKey ? memoizeKeys(build) : build;
-  return function cached(...args: unknown[]): unknown {
-    if (!plan.applies(args)) return original.apply(instance, args);
-    const key = keyOf(args);
-    if (async) {
-      // a hit is decided before options (tags, ttl closures) are built: they matter on a miss only
-      const hit = engine.freshHit(key);
-      if (hit !== undefined) return Promise.resolve(hit.v);
-      const opts = plan.entryOptions<unknown>(args);
-      return engine.fetch(key, () => original.apply(instance, args), opts).then((o) => o.value);
-    }
-    const opts = plan.entryOptions<unknown>(args);
-    const userUnless = opts.unless;
-    const value = engine.getOrSetSync(key, () => original.apply(instance, args), {
-      ...opts,
-      unless: (v) => isThenable(v) || (userUnless?.(v) ?? false),
-    });
+  // Everything that captures the arguments in a closure lives in miss(): a function that has
+  // such closures allocates their context on every call, hits included.
+  const miss = (key: string, args: unknown[]): unknown => {
+    const optionsFor = () => plan.entryOptions<unknown>(args);
+    if (async) return engine.getOrSet(key, () => original.apply(instance, args), optionsFor);
+    const value = engine.getOrSetSync(
+      key,
+      () => original.apply(instance, args),
+      () => {
+        const opts = optionsFor();
+        const userUnless = opts.unless;
+        return { ...opts, unless: (v) => isThenable(v) || (userUnless?.(v) ?? false) };
+      },
+    );
     if (!isThenable(value)) return value;
     async = true;
     // the method already ran: its promise is the loader (unused, and so silenced, on a Redis hit)
     const pending = Promise.resolve(value);
     pending.catch(() => undefined);
-    return engine.fetch(key, () => pending, opts).then((o) => o.value);
+    return engine.getOrSet(key, () => pending, optionsFor);
+  };
+  return function cached(...args: unknown[]): unknown {
+    if (!plan.applies(args)) return original.apply(instance, args);
+    const key = keyOf(args);
+    if (async) {
+      // the engine's hit path first: options are built by the engine on a miss only
+      const hit = engine.freshHit(key);
+      if (hit !== undefined) return Promise.resolve(hit.v);
+    }
+    return miss(key, args);
   };
 }
 

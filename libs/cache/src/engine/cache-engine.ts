@@ -12,7 +12,13 @@ import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { RedisService } from '../redis/redis.service';
 import { CacheStats } from '../stats/cache-stats';
 import { coarseNow } from './clock';
-import { EntryPolicy, GUARD_WINDOW_MS, type EntryOptions } from './entry-policy';
+import {
+  EntryPolicy,
+  entryOptionsOf,
+  GUARD_WINDOW_MS,
+  type EntryOptions,
+  type EntryOptionsArg,
+} from './entry-policy';
 import { Flights, type Flight, type Outcome } from './flights';
 import { Invalidator } from './invalidator';
 import { KeyLayout } from './key-layout';
@@ -111,14 +117,15 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     return this.memoryTrusted && this.memory !== null ? this.memory.get(key) : undefined;
   }
 
-  getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T> = {}): Promise<T> {
+  getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptionsArg<T> = {}): Promise<T> {
     const hit = this.freshHit<T>(key);
     if (hit !== undefined) return Promise.resolve(hit.v);
     return this.fetch(key, load, opts).then(valueOf);
   }
 
   /**
-   * The hit path, shared by getOrSet and @Cached methods: a fresh memory entry, counted as a hit.
+   * The hit path of getOrSet, fetch and so of @Cached methods and routes: a fresh memory entry,
+   * counted as a hit.
    * Synchronous, allocation-free and timer-free (coarse clock), so a hit costs a lookup.
    */
   freshHit<T>(key: string): Envelope<T> | undefined {
@@ -134,10 +141,11 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   async fetch<T>(
     key: string,
     load: () => T | Promise<T>,
-    opts: EntryOptions<T> = {},
+    optsArg: EntryOptionsArg<T> = {},
   ): Promise<Outcome<T>> {
     const fresh = this.freshHit<T>(key);
     if (fresh !== undefined) return { value: fresh.v, source: 'memory', envelope: fresh };
+    const opts = entryOptionsOf(optsArg);
     // not fresh: an entry still within stale-while-revalidate is served while one refresh runs
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
     if (hit !== undefined && Date.now() < hit.s) {
@@ -149,7 +157,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A sync method's cache: the memory tier only, and the method stays sync. */
-  getOrSetSync<T>(key: string, load: () => T, opts: EntryOptions<T> = {}): T {
+  getOrSetSync<T>(key: string, load: () => T, optsArg: EntryOptionsArg<T> = {}): T {
     const now = Date.now();
     const hit = this.memory?.get(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
@@ -158,7 +166,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     const started = performance.now();
     const value = load();
-    const envelope = this.policy.envelope(key, value, opts, now);
+    const envelope = this.policy.envelope(key, value, entryOptionsOf(optsArg), now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
     if (envelope && this.memory)
       this.memory.set(key, envelope, this.serializer.encode(envelope).length);
@@ -231,11 +239,14 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     keys: string[],
   ): Promise<{ found: (Envelope<T> | undefined)[]; reached: boolean }> {
     const epoch = this.invalidator.epoch;
-    const raws = this.invalidator.redisBehind()
-      ? UNAVAILABLE
-      : keys.length === 1
-        ? await this.redisTier.get(keys[0]).then((raw) => (raw === UNAVAILABLE ? raw : [raw]))
-        : await this.redisTier.mget(keys);
+    let raws: (string | null)[] | typeof UNAVAILABLE = UNAVAILABLE;
+    if (this.invalidator.redisBehind()) raws = UNAVAILABLE;
+    else if (keys.length > 1) raws = await this.redisTier.mget(keys);
+    else {
+      // one key, the common case: a plain GET, the cheapest command there is
+      const raw = await this.redisTier.get(keys[0]);
+      if (raw !== UNAVAILABLE) raws = [raw];
+    }
     if (raws === UNAVAILABLE) {
       return { found: keys.map((key) => this.memoryFallback<T>(key)), reached: false };
     }

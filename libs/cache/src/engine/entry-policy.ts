@@ -18,6 +18,13 @@ export interface EntryOptions<T = unknown> {
   unless?: (value: T) => boolean;
 }
 
+/** Options, or a function that builds them: called on a miss only, so a hit builds nothing. */
+export type EntryOptionsArg<T = unknown> = EntryOptions<T> | (() => EntryOptions<T>);
+
+export function entryOptionsOf<T>(arg: EntryOptionsArg<T>): EntryOptions<T> {
+  return typeof arg === 'function' ? arg() : arg;
+}
+
 export class UnknownNamespaceError extends Error {
   static readonly code = 'E_CACHE_NAMESPACE';
 }

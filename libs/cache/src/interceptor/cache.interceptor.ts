@@ -80,7 +80,7 @@ export class CacheInterceptor implements NestInterceptor {
       cached && this.isRequestCacheable(context) ? this.trackBy(context, cached) : undefined;
     if (cached && key !== undefined && cached.applies([req])) {
       const load = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-      return defer(() => this.engine.fetch(key, load, this.entryOptions(cached, req))).pipe(
+      return defer(() => this.engine.fetch(key, load, () => this.entryOptions(cached, req))).pipe(
         mergeMap(async (outcome) => {
           if (needsInvalidation) await invalidate(outcome.value);
           return this.respond(context, key, outcome);

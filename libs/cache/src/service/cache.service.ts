@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CacheEngine, type MsetEntry } from '../engine/cache-engine';
-import type { EntryOptions } from '../engine/entry-policy';
+import type { EntryOptions, EntryOptionsArg } from '../engine/entry-policy';
 import type { InvalidationResult } from '../engine/invalidator';
 import type { StatsSnapshot } from '../stats/cache-stats';
 import { WarmupRegistry, type WarmupJob } from '../warmup/warmup.registry';
@@ -32,7 +32,7 @@ export class CacheService {
   }
 
   /** The value under key, or the loader's (stored, then returned); concurrent callers share one load. */
-  getOrSet<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions<T>): Promise<T> {
+  getOrSet<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptionsArg<T>): Promise<T> {
     return this.engine.getOrSet(key, loader, options);
   }
 
