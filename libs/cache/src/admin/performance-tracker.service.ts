@@ -3,6 +3,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { CACHE_OPTIONS } from '../cache.constants';
 import { CacheEngine } from '../engine/cache-engine';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
+import { hitRate } from '../stats/cache-stats';
 import { recommendations } from './recommendations';
 
 export interface MinuteSnapshot {
@@ -116,14 +117,13 @@ export class PerformanceTracker implements OnModuleInit, OnModuleDestroy {
     const hits = now.hits - this.last.hits;
     const staleHits = now.staleHits - this.last.staleHits;
     const misses = now.misses - this.last.misses;
-    const served = hits + staleHits + misses;
     const snapshot: MinuteSnapshot = {
       at: new Date(this.lastAt).toISOString(),
       hits,
       staleHits,
       misses,
       errors: now.errors - this.last.errors,
-      hitRate: served === 0 ? 0 : Math.round(((hits + staleHits) / served) * 10_000) / 10_000,
+      hitRate: hitRate(hits, staleHits, misses),
     };
     if (partial) snapshot.partial = true;
     return snapshot;

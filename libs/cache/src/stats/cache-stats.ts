@@ -22,6 +22,12 @@ export interface StatsSnapshot extends CounterSnapshot {
   since: string;
 }
 
+/** Share of calls served from the cache (stale hits count: the caller got a cached value), 4 decimals. */
+export function hitRate(hits: number, staleHits: number, misses: number): number {
+  const served = hits + staleHits + misses;
+  return served === 0 ? 0 : Math.round(((hits + staleHits) / served) * 10_000) / 10_000;
+}
+
 class Counters {
   hits = 0;
   misses = 0;
@@ -33,13 +39,11 @@ class Counters {
   readonly missLatency = new LatencyWindow(512);
 
   snapshot(): CounterSnapshot {
-    const served = this.hits + this.staleHits + this.misses;
     return {
       hits: this.hits,
       misses: this.misses,
       staleHits: this.staleHits,
-      hitRate:
-        served === 0 ? 0 : Math.round(((this.hits + this.staleHits) / served) * 10_000) / 10_000,
+      hitRate: hitRate(this.hits, this.staleHits, this.misses),
       loads: this.loads,
       errors: this.errors,
       invalidations: this.invalidations,
