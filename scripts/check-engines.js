@@ -10,10 +10,15 @@ const floor = semver.minVersion(pkg.engines.node).version;
 const refusing = Object.entries(lock.packages)
   .filter(([path, entry]) => path && entry.engines?.node && !entry.optional)
   .filter(([, entry]) => !semver.satisfies(floor, entry.engines.node))
-  .map(([path, entry]) => `${path.replace(/^node_modules\//, '')}@${entry.version} wants node ${entry.engines.node}`);
+  .map(
+    ([path, entry]) =>
+      `${path.replace(/^node_modules\//, '')}@${entry.version} wants node ${entry.engines.node}`,
+  );
 
 if (refusing.length) {
-  console.error(`engines.node says ${pkg.engines.node}, but these locked packages refuse Node ${floor}:`);
+  console.error(
+    `engines.node says ${pkg.engines.node}, but these locked packages refuse Node ${floor}:`,
+  );
   for (const line of refusing) console.error(`  ${line}`);
   process.exit(1);
 }
