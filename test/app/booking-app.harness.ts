@@ -6,7 +6,6 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { addDays, todayIso } from '../../src/common/calendar.helper';
 import { RedisServer } from '../support/redis-server';
-import { untilCacheReady } from '../support/cache-app';
 
 export type Backend = 'memory' | 'redis';
 
@@ -37,7 +36,6 @@ export async function startBookingApp(
       swagger,
     });
     await app.init();
-    if (redis) await untilCacheReady(app);
   } catch (err) {
     await app?.close();
     await redis?.shutdown();

@@ -1,5 +1,4 @@
-// Boots a real Nest application around CacheModule and waits until it is usable: Redis 'ready'
-// and, with both tiers, the invalidation bus subscribed (until then the engine bypasses memory).
+// Boots a real Nest application around CacheModule, as a user would: usable once init resolves.
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
@@ -9,7 +8,6 @@ import {
   RedisService,
   type CacheModuleOptions,
 } from '@app/cache';
-import { untilCacheReady } from '../support/cache-app';
 
 export interface CacheApp {
   app: INestApplication;
@@ -31,7 +29,6 @@ export async function bootModule(imports: ModuleMetadata['imports']): Promise<Ca
   const moduleRef = await Test.createTestingModule({ imports }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
-  await untilCacheReady(app);
   const engine = app.get(CacheEngine);
   const redis = app.get(RedisService);
   return { app, cache: app.get(CacheService), engine, redis, close: () => app.close() };

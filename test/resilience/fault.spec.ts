@@ -243,7 +243,7 @@ describe('Redis down at startup', () => {
   it('boots, serves from memory, and uses Redis once a server appears on the port', async () => {
     const port = await freePort();
     const prefix = uniquePrefix('late');
-    a = await startInstance({ redis: `redis://127.0.0.1:${port}`, keyPrefix: prefix }, false);
+    a = await startInstance({ redis: `redis://127.0.0.1:${port}`, keyPrefix: prefix });
     expect(a.redis.status).toBe('connecting');
 
     let loads = 0;

@@ -32,11 +32,8 @@ export interface Instance {
 
 export { uniquePrefix } from '../support/cache-app';
 
-/**
- * A Nest app around CacheModule. By default waits until Redis is ready and the bus subscribed
- * (before that the engine bypasses memory); `wait: false` for a Redis that is down on purpose.
- */
-export async function startInstance(options: CacheModuleOptions, wait = true): Promise<Instance> {
+/** A Nest app around CacheModule, usable once init resolves (Redis up or not). */
+export async function startInstance(options: CacheModuleOptions): Promise<Instance> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       CacheModule.forRoot({
@@ -49,22 +46,13 @@ export async function startInstance(options: CacheModuleOptions, wait = true): P
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
-  const instance: Instance = {
+  return {
     app,
     cache: app.get(CacheService),
     engine: app.get(CacheEngine),
     redis: app.get(RedisService),
     close: () => app.close(),
   };
-  if (wait) {
-    try {
-      await untilHealthy(instance);
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
-  }
-  return instance;
 }
 
 /** Redis ready (connected, circuit not open), bus subscribed. */

@@ -67,6 +67,40 @@ it('two instances, no lock: at most one loader call per instance', async () => {
   expect(la.calls() + lb.calls()).toBeGreaterThanOrEqual(1);
 });
 
+describe('three instances with lock, right after an invalidation', () => {
+  // The invalidation's bus message reaches the other instances while their flights for the key
+  // are already under way (begun after the change reached Redis, for a key they did not hold in
+  // memory): those flights must stay single flight.
+  it.each([
+    ['clear()', (i: Instance) => i.cache.clear()],
+    ['a tag invalidation', (i: Instance) => i.cache.invalidateTags(['hot'])],
+  ])('after %s, 3 x 1000 callers make one loader call and see the new value', async (_, change) => {
+    const prefix = uniquePrefix('lock-after');
+    const options = { redis: server.url, keyPrefix: prefix, lock: { enabled: true } };
+    const instances = [
+      await startInstance(options),
+      await startInstance(options),
+      await startInstance(options),
+    ];
+    apps.push(...instances);
+    for (let round = 1; round <= 5; round++) {
+      const key = `k${round}`;
+      await instances[0].cache.getOrSet(key, async () => 'old', { tags: ['hot'] });
+      const fresh = countingLoader(`new-${round}`);
+      await change(instances[0]);
+      const values = await Promise.all(
+        instances.flatMap((i) =>
+          Array.from({ length: CALLERS }, () =>
+            i.cache.getOrSet(key, fresh.fn, { ttl: 60, tags: ['hot'] }),
+          ),
+        ),
+      );
+      expect([...new Set(values)]).toEqual([`new-${round}`]);
+      expect(fresh.calls()).toBe(1);
+    }
+  });
+});
+
 describe('two instances with lock: { enabled: true }', () => {
   it('one loader call overall while the other instance waits on the lock; all callers get the value', async () => {
     const prefix = uniquePrefix('lock');

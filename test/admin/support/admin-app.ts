@@ -2,8 +2,7 @@ import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/co
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { CacheModule, RedisService, type CacheModuleOptions } from '@app/cache';
-import { waitFor } from '../../support/wait-for';
+import { CacheModule, type CacheModuleOptions } from '@app/cache';
 
 export const TOKEN = 'test-admin-token-0123456789';
 export const AUTH = { Authorization: `Bearer ${TOKEN}` };
@@ -58,11 +57,6 @@ export async function startApp(
     await app.close().catch(() => undefined);
     throw err;
   }
-  // the connection is made in the background: tests start once it is up, so their first
-  // writes reach Redis
-  const redis = app.get(RedisService);
-  if (redis.client)
-    await waitFor(() => redis.status === 'ready', { message: 'Redis never became ready' });
   return {
     app,
     http: () => request(app.getHttpServer()),

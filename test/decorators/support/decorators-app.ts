@@ -1,12 +1,10 @@
-// Boots a purpose-built Nest app (Express or Fastify) around CacheModule on a real Redis, and
-// waits until the cache is fully usable: Redis ready and the invalidation bus subscribed (until
-// then the engine bypasses its memory tier, and hits would come from Redis).
+// Boots a purpose-built Nest app (Express or Fastify) around CacheModule on a real Redis; the
+// cache is usable once init resolves, as for a user.
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { CacheEngine, CacheModule, type CacheModuleOptions } from '@app/cache';
-import { untilCacheReady } from '../../support/cache-app';
 
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: Platform[] = ['express', 'fastify'];
@@ -38,7 +36,6 @@ export async function bootApp(
   await app.init();
   if (platform === 'fastify')
     await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
-  await untilCacheReady(app);
   const engine = app.get(CacheEngine);
   return { app, engine, server: app.getHttpServer() as Server, close: () => app.close() };
 }

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import type { RedisService } from '../redis/redis.service';
+import { until } from '../redis/until';
 
 /** What one instance tells the others through Redis pub/sub. */
 export interface BusMessage {
@@ -12,6 +14,8 @@ export interface BusMessage {
   p?: string[];
   /** clear */
   c?: 1;
+  /** the ledger seq of the change (set by the publishing script, not by the sender) */
+  s?: number;
 }
 
 /**
@@ -22,6 +26,7 @@ export interface BusMessage {
  */
 export class InvalidationBus {
   private healthy = false;
+  private readonly health = new EventEmitter();
   private readonly logger = new Logger('CacheBus');
 
   constructor(
@@ -38,7 +43,10 @@ export class InvalidationBus {
       if (channel !== this.channel) return;
       let message: BusMessage;
       try {
-        message = JSON.parse(text) as BusMessage;
+        // `<seq> <json>`: the seq is prepended by the Redis script that made the change
+        const space = text.indexOf(' ');
+        message = JSON.parse(text.slice(space + 1)) as BusMessage;
+        message.s = Number(text.slice(0, space));
       } catch {
         this.logger.warn(`ignored a malformed bus message on ${channel}`);
         return;
@@ -58,6 +66,11 @@ export class InvalidationBus {
     return this.healthy;
   }
 
+  /** true once subscribed, false if not within timeoutMs. */
+  whenHealthy(timeoutMs: number): Promise<boolean> {
+    return until(this.health, 'change', () => this.healthy, timeoutMs);
+  }
+
   encode(message: Omit<BusMessage, 'o'>): string {
     return JSON.stringify({ o: this.instanceId, ...message });
   }
@@ -66,5 +79,6 @@ export class InvalidationBus {
     if (this.healthy === healthy) return;
     this.healthy = healthy;
     this.onHealth(healthy);
+    this.health.emit('change');
   }
 }

@@ -93,7 +93,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.writer = new Writer(this);
   }
 
-  onModuleInit(): void {
+  /**
+   * Holds bootstrap until Redis is connected and the bus subscribed (bounded by
+   * connectTimeoutMs), so that the cache works from the first call after init: before that,
+   * writes would reach memory only and reads would bypass memory.
+   */
+  async onModuleInit(): Promise<void> {
     this.bus?.start();
     this.invalidator.retryMs = this.options.resilience.breakerDurationMs;
     let connected = this.redis.status === 'ready';
@@ -106,6 +111,21 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
         .replayPending()
         .catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
     });
+    if (this.redisTier.configured) await this.settle();
+  }
+
+  private async settle(): Promise<void> {
+    const { connectTimeoutMs } = this.options.resilience;
+    const deadline = Date.now() + connectTimeoutMs;
+    const ready =
+      (await this.redis.whenReady(connectTimeoutMs)) &&
+      (await (this.bus?.whenHealthy(deadline - Date.now()) ?? true));
+    if (!ready) {
+      this.logger.warn(
+        `Redis is not usable after ${connectTimeoutMs} ms (resilience.connectTimeoutMs): ` +
+          'serving from memory until it is',
+      );
+    }
   }
 
   onApplicationShutdown(): void {

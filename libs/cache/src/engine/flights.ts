@@ -22,8 +22,17 @@ export interface PendingWrite {
 export interface Flight extends PendingWrite {
   /** set when an invalidation touched this load: its result must not be stored */
   invalidated: boolean;
-  promise: Promise<Outcome>;
+  /**
+   * the ledger seq read before the loader was called: an invalidation with a seq at or below it
+   * came before the load, which then does not need detaching
+   */
+  seq?: number;
+  /** RETRY: detached before its loader ran; its callers go back to single flight */
+  promise: Promise<Outcome | typeof RETRY>;
 }
+
+/** A flight's answer when it was detached before its loader ran: join or start the current one. */
+export const RETRY = Symbol('retry');
 
 export interface InvalidationScope {
   keys?: string[];
@@ -69,12 +78,14 @@ export class Flights {
     this.writes.delete(write);
   }
 
-  invalidate(scope: InvalidationScope): void {
+  /** seq: the invalidation's ledger seq, when known (bus messages): older loads only. */
+  invalidate(scope: InvalidationScope, seq?: number): void {
     for (const write of this.writes) {
       if (scope.all || touches(write, scope)) write.invalidated = true;
     }
     if (this.map.size === 0) return;
     for (const flight of [...this.map.values()]) {
+      if (seq !== undefined && flight.seq !== undefined && flight.seq >= seq) continue;
       if (scope.all || touches(flight, scope)) {
         flight.invalidated = true;
         this.map.delete(flight.key);

@@ -74,21 +74,27 @@ export class Invalidator {
 
   /** A message from another instance. */
   onBusMessage(message: BusMessage): void {
-    this.applyLocal({
-      keys: message.k,
-      tags: message.t,
-      namespaces: message.n,
-      patterns: message.p,
-      all: message.c === 1,
-    });
+    this.applyLocal(
+      {
+        keys: message.k,
+        tags: message.t,
+        namespaces: message.n,
+        patterns: message.p,
+        all: message.c === 1,
+      },
+      message.s,
+    );
   }
 
-  /** Drops what the spec names from this instance: memory entries and in-flight loads. */
-  applyLocal(spec: InvalidationSpec): InvalidationResult {
+  /**
+   * Drops what the spec names from this instance: memory entries and in-flight loads (those that
+   * read the ledger before `seq`, when the invalidation's seq is known).
+   */
+  applyLocal(spec: InvalidationSpec, seq?: number): InvalidationResult {
     this.epoch++;
     const patterns = spec.patterns?.map(globToRegExp);
     const scope: InvalidationScope = { ...spec, patterns };
-    this.flights.invalidate(scope);
+    this.flights.invalidate(scope, Number.isFinite(seq) ? seq : undefined);
     const result = { keys: 0, tags: 0, namespaces: 0, patterns: 0 };
     const memory = this.memory;
     if (!memory) return result;

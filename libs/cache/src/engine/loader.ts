@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CacheEngine } from './cache-engine';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
-import type { Flight, Outcome } from './flights';
+import { RETRY, type Flight, type Outcome } from './flights';
 import { UNAVAILABLE } from './redis-tier';
 import type { Envelope } from './serializer';
 
@@ -23,8 +23,11 @@ export class Loader {
     stale?: Envelope<T>,
   ): Promise<Outcome<T>> {
     const started = performance.now();
-    const flight = this.engine.flights.get(key) ?? this.start(key, load, opts, stale, false);
-    const outcome = (await flight.promise) as Outcome<T>;
+    let outcome: Outcome<T> | typeof RETRY;
+    do {
+      const flight = this.engine.flights.get(key) ?? this.start(key, load, opts, stale, false);
+      outcome = (await flight.promise) as Outcome<T> | typeof RETRY;
+    } while (outcome === RETRY);
     const ns = outcome.envelope?.n ?? this.engine.policy.namespaceOf(key, opts.namespace);
     if (outcome.source === 'loader' || outcome.source === 'grace') {
       this.engine.stats.miss(ns, key, performance.now() - started);
@@ -38,6 +41,7 @@ export class Loader {
   /** Stale-while-revalidate: one background refresh per key; its failure is logged, never thrown. */
   refresh<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T>): void {
     if (this.engine.flights.get(key)) return;
+    // a refresh detached before it loaded (RETRY) is dropped: the next read starts another
     this.start(key, load, opts, undefined, true).promise.catch((err: Error) => {
       this.engine.stats.error(this.engine.policy.namespaceOf(key, opts.namespace));
       this.logger.warn(`background refresh of "${key}" failed: ${err.message}`);
@@ -71,12 +75,14 @@ export class Loader {
     opts: EntryOptions<T>,
     stale: Envelope<T> | undefined,
     skipLookup: boolean,
-  ): Promise<Outcome<T>> {
+  ): Promise<Outcome<T> | typeof RETRY> {
     const { engine } = this;
     const { key } = flight;
     let reached = engine.redisTier.configured;
     if (!skipLookup) {
       const lookup = await this.lookup<T>(flight);
+      // what Redis answered may predate the invalidation that detached this flight
+      if (flight.invalidated) return RETRY;
       const found = lookup.found;
       if (found && Date.now() < found.e)
         return { value: found.v, source: 'redis', envelope: found };
@@ -92,6 +98,12 @@ export class Loader {
     // the ledger's seq before the loader starts: the write is refused if anything it touches is
     // invalidated after this point
     const guard = reached && !lock.unreachable ? await engine.redisTier.readSeq() : UNAVAILABLE;
+    if (flight.invalidated) {
+      // detached while waiting: go back to single flight rather than load on one's own
+      await this.release(key, lock.token);
+      return RETRY;
+    }
+    if (guard !== UNAVAILABLE) flight.seq = guard;
     const started = Date.now();
     let value: T;
     try {

@@ -1,7 +1,8 @@
 /**
  * Each script is one atomic step on Redis, so an invalidation and a write can never interleave
  * half-way. The ledger: `m:seq` counts invalidations; `m:<scope>` holds the seq of the last
- * invalidation of a key, tag, namespace or of everything ('all').
+ * invalidation of a key, tag, namespace or of everything ('all'). Bus messages are published as
+ * `<seq> <message>`: a receiver can tell the loads that began before the change from those after.
  */
 
 /**
@@ -16,13 +17,14 @@ export const WRITE_SCRIPT = `
 local guard = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[3])
 local nm = tonumber(ARGV[4])
+local seq = guard
 if guard >= 0 then
   for i = 3, 2 + nm do
     local v = redis.call('GET', KEYS[i])
     if v and tonumber(v) > guard then return 0 end
   end
 else
-  local seq = redis.call('INCR', KEYS[1])
+  seq = redis.call('INCR', KEYS[1])
   redis.call('SET', KEYS[3], seq, 'PX', ARGV[7])
 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
@@ -30,7 +32,7 @@ for i = 3 + nm, #KEYS do
   redis.call('SADD', KEYS[i], KEYS[2])
   if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
 end
-if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[6]) end
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[5], seq .. ' ' .. ARGV[6]) end
 return 1
 `;
 
@@ -61,7 +63,7 @@ for g = 1, 3 do
     i = i + 2
   end
 end
-if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[2], seq .. ' ' .. ARGV[3]) end
 return { seq, counts[1], counts[2], counts[3] }
 `;
 

@@ -143,12 +143,12 @@ export class RedisTier {
   /** Invalidates everything in the ledger, then deletes what the globs match, on every master; counts entries. */
   sweep(globs: string[], message: string): Promise<Maybe<number>> {
     return this.run(async (c) => {
-      await c.tcBumpAll(this.layout.seq, this.layout.marker('all'), this.markerTtlMs);
+      const seq = await c.tcBumpAll(this.layout.seq, this.layout.marker('all'), this.markerTtlMs);
       let deleted = 0;
       for (const node of this.redis.masters()) {
         for (const glob of globs) deleted += await this.scanDelete(node, glob);
       }
-      if (message) await c.publish(this.layout.channel, message);
+      if (message) await c.publish(this.layout.channel, `${seq} ${message}`);
       return deleted;
     });
   }

@@ -5,6 +5,7 @@ import { CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { parseInfo } from './info.parser';
+import { until } from './until';
 import {
   buildRedisClient,
   duplicateForSubscriber,
@@ -58,6 +59,11 @@ export class RedisService implements OnApplicationShutdown {
     if (!this.client) return 'disabled';
     if (this.client.status === 'ready') return this.breaker.state === 'open' ? 'down' : 'ready';
     return this.everReady || this.client.status === 'end' ? 'down' : 'connecting';
+  }
+
+  /** true once the connection is ready, false if it is not within timeoutMs. */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    return until(this.events, 'ready', () => this.status === 'ready', timeoutMs);
   }
 
   get circuit(): CircuitState {

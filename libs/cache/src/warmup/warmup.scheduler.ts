@@ -12,7 +12,6 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { CACHE_OPTIONS } from '../cache.constants';
 import { CacheOptionsError } from '../options/resolve-options';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
-import { RedisService } from '../redis/redis.service';
 import { cronProblem } from './cron-expression';
 import { WarmupRegistry, type WarmupJob } from './warmup.registry';
 import { WarmupRunner } from './warmup.runner';
@@ -42,7 +41,6 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(CACHE_OPTIONS) private readonly options: ResolvedCacheOptions,
     private readonly registry: WarmupRegistry,
     private readonly runner: WarmupRunner,
-    private readonly redis: RedisService,
     @Optional() appSchedulerRegistry?: SchedulerRegistry,
   ) {
     const problem =
@@ -57,17 +55,15 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.log('cache disabled (enabled: false): no warmup at startup nor on cron');
       return;
     }
-    // crons start once the Redis connection is settled, or a tick during the connect would warm
-    // memory only, and the startup run would then load the same keys again; bootstrap does not wait
-    const connected = this.redisConnected();
-    void connected.then(() => this.mountCrons());
+    // the engine held module init until Redis was settled (connected, or given up on), so a
+    // warmup from here on reaches Redis whenever it can
+    this.mountCrons();
     if (this.options.warmup.onStartup && this.registry.all().length > 0) {
-      await this.warmAtStartup(connected);
+      await this.warmAtStartup();
     }
   }
 
   private mountCrons(): void {
-    if (!this.bootstrapped) return; // shut down while connecting
     for (const job of this.registry.all()) this.mountJob(job);
     this.registry.onRegister((job) => this.bootstrapped && this.mountJob(job));
     if (this.options.warmup.cron !== undefined) {
@@ -88,20 +84,13 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
     this.mounted.clear();
   }
 
-  /** Names of the cron jobs this scheduler mounted. */
-  get cronNames(): string[] {
-    return [...this.mounted.keys()];
-  }
-
   /** Starts warming every job; waits for it at most `startupTimeoutMs`, then lets it finish in the background. */
-  private async warmAtStartup(connected: Promise<void>): Promise<void> {
+  private async warmAtStartup(): Promise<void> {
     const { startupTimeoutMs } = this.options.warmup;
-    const run = connected
-      .then(() => this.runner.run())
-      .catch((err: Error) => {
-        this.logger.error(`startup warmup failed: ${err.message}`);
-        return undefined;
-      });
+    const run = this.runner.run().catch((err: Error) => {
+      this.logger.error(`startup warmup failed: ${err.message}`);
+      return undefined;
+    });
     const timedOut = new Promise<'timeout'>((resolve) => {
       this.startupTimer = setTimeout(resolve, startupTimeoutMs, 'timeout');
       this.startupTimer.unref();
@@ -113,25 +102,6 @@ export class WarmupScheduler implements OnApplicationBootstrap, BeforeApplicatio
         `startup warmup still running after ${startupTimeoutMs} ms: it continues in the background`,
       );
     }
-  }
-
-  /**
-   * At bootstrap the Redis connection is often still being made, and writes made before it is
-   * up reach memory only. Wait for it, at most a connect timeout: past that, Redis is down and
-   * warming fills memory, which is all there is.
-   */
-  private redisConnected(): Promise<void> {
-    if (this.redis.status !== 'connecting') return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.redis.events.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.resilience.connectTimeoutMs);
-      timer.unref();
-      this.redis.events.on('ready', done);
-    });
   }
 
   private mountJob(job: WarmupJob): void {
