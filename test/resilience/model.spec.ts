@@ -291,3 +291,59 @@ it('two instances, random interleavings: no read returns a value older than a co
   expect(stats.staleLoadsReleased).toBeGreaterThan(20);
   expect(stats.checks).toBeGreaterThan(1000);
 });
+
+it('invalidate, then three instances stampede (lock on): one load, and no stale value', async () => {
+  const prefix = uniquePrefix('model-stampede');
+  const options = { redis: server.url, keyPrefix: prefix, lock: { enabled: true } };
+  const trio = [
+    await startInstance(options),
+    await startInstance(options),
+    await startInstance(options),
+  ];
+  let round = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('clear', 'tag', 'namespace', 'key'),
+        fc.nat(2),
+        fc.subarray([0, 1, 2], { minLength: 1 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (kind, invalidator, holders, callers) => {
+          // the origin: a row whose version every change bumps before invalidating
+          const key = `n:k${++round}`;
+          let version = 0;
+          let loads = 0;
+          const load = async () => {
+            loads++;
+            return version;
+          };
+          const opts = { ttl: 60, tags: ['t'], namespace: 'n' };
+          // some instances hold the old value in memory, the others only in Redis
+          for (const i of holders) await trio[i].cache.getOrSet(key, load, opts);
+          version++;
+          loads = 0;
+          const cache = trio[invalidator].cache;
+          if (kind === 'clear') await cache.clear();
+          if (kind === 'tag') await cache.invalidateTags(['t']);
+          if (kind === 'namespace') await cache.invalidateNamespace('n');
+          if (kind === 'key') await cache.delete(key);
+          // callers in the invalidating instance start at once; the others once their bus
+          // handler ran (before that, a memory copy is allowed to serve: pub/sub lag)
+          await waitFor(() => trio.every((t) => t.engine.peekMemory(key) === undefined), {
+            message: 'the invalidation never reached every memory tier',
+          });
+          const values = await Promise.all(
+            trio.flatMap((t) =>
+              Array.from({ length: callers }, () => t.cache.getOrSet(key, load, opts)),
+            ),
+          );
+          expect(values.every((v) => v === version)).toBe(true);
+          expect(loads).toBe(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  } finally {
+    for (const t of trio) await t.close();
+  }
+});
