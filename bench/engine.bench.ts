@@ -4,7 +4,6 @@ import { LRUCache } from 'lru-cache';
 import { Injectable } from '@nestjs/common';
 import { Cached, CacheModule, CacheService } from '@app/cache';
 import type { RedisServer } from '../test/support/redis-server';
-import { waitFor } from '../test/support/wait-for';
 import { nsPerOp, type Row } from './measure';
 
 const VALUE = { id: 42, name: 'Ana', slots: ['09:00', '09:30', '10:00'], active: true };
@@ -108,17 +107,13 @@ export async function engineBench(server: RedisServer): Promise<Row[]> {
   return rows;
 }
 
-async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
+export async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
   const moduleRef = await Test.createTestingModule({
     imports: [CacheModule.forRoot({ ...options, admin: false })],
     providers: [PriceService],
   }).compile();
   const nest = moduleRef.createNestApplication({ logger: ['error'] });
   await nest.init();
-  if (options?.redis) {
-    const { RedisService } = await import('@app/cache');
-    await waitFor(() => nest.get(RedisService).status === 'ready', { message: 'redis not ready' });
-  }
   return nest;
 }
 

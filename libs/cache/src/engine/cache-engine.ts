@@ -188,8 +188,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const value = load();
     const envelope = this.policy.envelope(key, value, entryOptionsOf(optsArg), now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
-    if (envelope && this.memory)
-      this.memory.set(key, envelope, this.serializer.encode(envelope).length);
+    if (envelope && this.memory) this.memory.set(key, envelope);
     return value;
   }
 
@@ -289,7 +288,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     // fill memory only if no invalidation happened while Redis was being read
     if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
-      this.memory.set(key, envelope, raw.length);
+      this.memory.set(key, envelope);
     }
     return envelope;
   }

@@ -160,7 +160,7 @@ export class Loader {
       // refused: an invalidation (maybe from another instance) came after the loader started
       if (written !== UNAVAILABLE && !written[0]) return;
     }
-    if (!flight.invalidated) engine.memory?.set(flight.key, envelope, payload.length);
+    if (!flight.invalidated) engine.memory?.set(flight.key, envelope);
   }
 
   /**

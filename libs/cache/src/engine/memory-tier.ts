@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { ENTRY_OVERHEAD, heapSize, INDEX_ENTRY, stringSize } from './heap-size';
 import type { Envelope } from './serializer';
 
 export interface MemoryTierLimits {
@@ -34,12 +35,13 @@ export class MemoryTier {
     return this.lru.get(key);
   }
 
-  /** size: the entry's encoded length in bytes, which is what maxBytes bounds */
-  set(key: string, envelope: Envelope, size: number): void {
+  set(key: string, envelope: Envelope): void {
     const until = Math.max(envelope.e, envelope.s, envelope.g) - Date.now();
     const ttl = this.capMs > 0 ? Math.min(until, this.capMs) : until;
-    if (ttl <= 0 || size > this.lru.maxSize) return;
-    this.lru.set(key, envelope, { ttl, size: Math.max(1, size) });
+    if (ttl <= 0) return;
+    const size = entrySize(key, envelope);
+    if (size > this.lru.maxSize) return;
+    this.lru.set(key, envelope, { ttl, size });
     if (envelope.t) for (const tag of envelope.t) add(this.byTag, tag, key);
     if (envelope.n) add(this.byNamespace, envelope.n, key);
   }
@@ -100,6 +102,14 @@ export class MemoryTier {
     if (envelope.t) for (const tag of envelope.t) remove(this.byTag, tag, key);
     if (envelope.n) remove(this.byNamespace, envelope.n, key);
   }
+}
+
+/** What maxBytes bounds: the entry's estimated cost to the heap (heap-size.ts), not its encoding. */
+function entrySize(key: string, envelope: Envelope): number {
+  let size = ENTRY_OVERHEAD + stringSize(key) + heapSize(envelope.v);
+  if (envelope.n !== undefined) size += INDEX_ENTRY;
+  for (const tag of envelope.t ?? []) size += INDEX_ENTRY + stringSize(tag);
+  return size;
 }
 
 function add(index: Map<string, Set<string>>, name: string, key: string): void {

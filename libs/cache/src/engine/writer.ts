@@ -54,8 +54,8 @@ export class Writer {
       if (written === UNAVAILABLE) invalidator.defer({ keys });
       else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
     }
-    storable.forEach(({ key, envelope, payload }, i) => {
-      if (!watched[i].invalidated) memory?.set(key, envelope!, payload.length);
+    storable.forEach(({ key, envelope }, i) => {
+      if (!watched[i].invalidated) memory?.set(key, envelope!);
     });
   }
 }
