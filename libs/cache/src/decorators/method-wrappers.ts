@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { CacheEngine } from '../engine/cache-engine';
+import { isFresh, type CacheEngine } from '../engine/cache-engine';
+import type { Envelope } from '../engine/serializer';
 import { memoizeKeys } from '../keys/key-memo';
 import type { CachedPlan } from './cached-plan';
 import type { InvalidationPlan } from './invalidation-plan';
@@ -40,9 +41,12 @@ export function cachedMethod(
   const keyOf = plan.pureKey ? memoizeKeys(build) : build;
   // Everything that captures the arguments in a closure lives in miss(): a function that has
   // such closures allocates their context on every call, hits included.
-  const miss = (key: string, args: unknown[]): unknown => {
+  const miss = (key: string, args: unknown[], probed?: Envelope): unknown => {
     const optionsFor = () => plan.entryOptions<unknown>(args);
-    if (async) return engine.getOrSet(key, () => original.apply(instance, args), optionsFor);
+    if (async) {
+      const load = () => original.apply(instance, args);
+      return engine.miss(key, load, optionsFor, probed).then((outcome) => outcome.value);
+    }
     const value = engine.getOrSetSync(
       key,
       () => original.apply(instance, args),
@@ -63,9 +67,11 @@ export function cachedMethod(
     if (!plan.applies(args)) return original.apply(instance, args);
     const key = keyOf(args);
     if (async) {
-      // the engine's hit path first: options are built by the engine on a miss only
-      const hit = engine.freshHit(key);
-      if (hit !== undefined) return Promise.resolve(hit.v);
+      // the engine's hit path first (memory is read once per call, the probe's entry goes on to
+      // the miss path); options are built on a miss only
+      const entry = engine.probe(key);
+      if (isFresh(entry)) return Promise.resolve(entry.v);
+      return miss(key, args, entry);
     }
     return miss(key, args);
   };

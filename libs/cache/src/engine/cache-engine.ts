@@ -20,18 +20,16 @@ import {
   type EntryOptionsArg,
 } from './entry-policy';
 import { Flights, type Flight, type Outcome } from './flights';
+import { Reader } from './reader';
 import { Invalidator } from './invalidator';
 import { KeyLayout } from './key-layout';
 import { Loader } from './loader';
-import { Writer } from './writer';
+import { Writer, type MsetEntry } from './writer';
 import { MemoryTier } from './memory-tier';
-import { RedisTier, UNAVAILABLE } from './redis-tier';
+import { RedisTier } from './redis-tier';
 import { Serializer, type Envelope } from './serializer';
 
-export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
-  key: string;
-  value: T;
-}
+export type { MsetEntry } from './writer';
 
 /**
  * The one cache engine: `CacheService`, `@Cached` methods and cached routes all come here.
@@ -47,14 +45,13 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly stats = new CacheStats();
   readonly policy: EntryPolicy;
   readonly serializer: Serializer;
-  readonly flights = new Flights();
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null = null;
+  private readonly flights = new Flights();
+  private readonly reader: Reader;
   private readonly loader: Loader;
   private readonly writer: Writer;
   private readonly logger = new Logger('CacheEngine');
-  /** false while the bus is down: memory may have missed invalidations, so Redis is asked */
-  private memoryTrusted: boolean;
 
   constructor(
     @Inject(CACHE_OPTIONS) readonly options: ResolvedCacheOptions,
@@ -78,7 +75,14 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       this.layout,
       this.stats,
     );
-    this.memoryTrusted = !this.redisTier.configured;
+    this.reader = new Reader({
+      memory: this.memory,
+      redis: this.redisTier,
+      serializer: this.serializer,
+      policy: this.policy,
+      stats: this.stats,
+      invalidator: this.invalidator,
+    });
     if (this.redisTier.configured && this.memory) {
       this.bus = new InvalidationBus(
         redis,
@@ -89,8 +93,26 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       );
       this.invalidator.attachBus(this.bus);
     }
-    this.loader = new Loader(this);
-    this.writer = new Writer(this);
+    this.loader = new Loader({
+      flights: this.flights,
+      reader: this.reader,
+      redis: this.redisTier,
+      memory: this.memory,
+      policy: this.policy,
+      serializer: this.serializer,
+      stats: this.stats,
+      lock: options.lock,
+      instanceId: this.instanceId,
+    });
+    this.writer = new Writer({
+      flights: this.flights,
+      redis: this.redisTier,
+      memory: this.memory,
+      policy: this.policy,
+      serializer: this.serializer,
+      invalidator: this.invalidator,
+      bus: this.bus,
+    });
   }
 
   /**
@@ -132,48 +154,62 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.invalidator.stop();
   }
 
-  /** Memory entry usable right now (fresh or stale), or undefined. The hit path: keep it lean. */
+  /** Memory entry usable right now (fresh or stale), or undefined. */
   peekMemory(key: string): Envelope | undefined {
-    return this.memoryTrusted && this.memory !== null ? this.memory.get(key) : undefined;
-  }
-
-  getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptionsArg<T> = {}): Promise<T> {
-    const hit = this.freshHit<T>(key);
-    if (hit !== undefined) return Promise.resolve(hit.v);
-    return this.fetch(key, load, opts).then(valueOf);
+    return this.reader.peek(key);
   }
 
   /**
-   * The hit path of getOrSet, fetch and so of @Cached methods and routes: a fresh memory entry,
-   * counted as a hit.
-   * Synchronous, allocation-free and timer-free (coarse clock), so a hit costs a lookup.
+   * The hit path of getOrSet, fetch and so of @Cached methods and routes: memory's entry for the
+   * key, counted as a hit when fresh (`isFresh`); a stale one goes on to `miss`. Synchronous,
+   * allocation-free and timer-free (coarse clock), so a hit costs one lookup. One call in 16 is
+   * timed for the hit-latency percentiles; the others pay a counter.
    */
-  freshHit<T>(key: string): Envelope<T> | undefined {
-    // one call in 16 is timed for the hit-latency percentiles; the others pay a counter
+  probe<T>(key: string): Envelope<T> | undefined {
     const started = this.stats.sampleHit() ? performance.now() : 0;
-    const hit = this.peekMemory(key) as Envelope<T> | undefined;
-    if (hit === undefined || coarseNow() >= hit.e) return undefined;
-    this.stats.hit(hit.n, started === 0 ? undefined : performance.now() - started);
-    return hit;
+    const entry = this.reader.peek(key) as Envelope<T> | undefined;
+    if (entry !== undefined && coarseNow() < entry.e) {
+      this.stats.hit(entry.n, started === 0 ? undefined : performance.now() - started);
+    }
+    return entry;
+  }
+
+  getOrSet<T>(key: string, load: () => T | Promise<T>, opts: EntryOptionsArg<T> = {}): Promise<T> {
+    const entry = this.probe<T>(key);
+    if (isFresh(entry)) return Promise.resolve(entry.v);
+    return this.miss(key, load, opts, entry).then(valueOf);
   }
 
   /** getOrSet, telling where the value came from (for X-Cache headers). */
-  async fetch<T>(
+  fetch<T>(
     key: string,
     load: () => T | Promise<T>,
-    optsArg: EntryOptionsArg<T> = {},
+    opts: EntryOptionsArg<T> = {},
   ): Promise<Outcome<T>> {
-    const fresh = this.freshHit<T>(key);
-    if (fresh !== undefined) return { value: fresh.v, source: 'memory', envelope: fresh };
+    const entry = this.probe<T>(key);
+    if (isFresh(entry))
+      return Promise.resolve({ value: entry.v, source: 'memory', envelope: entry });
+    return this.miss(key, load, opts, entry);
+  }
+
+  /**
+   * What follows a probe that found no fresh entry (`entry`: what memory holds, if anything):
+   * an entry within stale-while-revalidate is served while one refresh runs; else the loader's
+   * single flight. Options are built here, on a miss only.
+   */
+  miss<T>(
+    key: string,
+    load: () => T | Promise<T>,
+    optsArg: EntryOptionsArg<T>,
+    entry: Envelope<T> | undefined,
+  ): Promise<Outcome<T>> {
     const opts = entryOptionsOf(optsArg);
-    // not fresh: an entry still within stale-while-revalidate is served while one refresh runs
-    const hit = this.peekMemory(key) as Envelope<T> | undefined;
-    if (hit !== undefined && Date.now() < hit.s) {
-      this.stats.staleHit(hit.n);
+    if (entry !== undefined && Date.now() < entry.s) {
+      this.stats.staleHit(entry.n);
       this.loader.refresh(key, load, opts);
-      return { value: hit.v, source: 'stale', envelope: hit };
+      return Promise.resolve({ value: entry.v, source: 'stale', envelope: entry });
     }
-    return this.loader.join(key, load, opts, hit);
+    return this.loader.join(key, load, opts, entry);
   }
 
   /** A sync method's cache: the memory tier only, and the method stays sync. */
@@ -199,12 +235,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   /** The fresh entry for a key from memory or Redis, or undefined; `count` = record in stats. */
   async read<T>(key: string, count = true): Promise<Envelope<T> | undefined> {
     const now = Date.now();
-    const hit = this.peekMemory(key) as Envelope<T> | undefined;
+    const hit = this.reader.peek(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
       if (count) this.stats.hit(hit.n);
       return hit;
     }
-    const [envelope] = (await this.lookup<T>([key])).found;
+    const [envelope] = (await this.reader.lookup<T>([key])).found;
     if (envelope !== undefined && Date.now() < envelope.e) {
       if (count) this.stats.hit(envelope.n);
       return envelope;
@@ -220,12 +256,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
     const now = Date.now();
     const out: (T | undefined)[] = keys.map((k) => {
-      const hit = this.peekMemory(k);
+      const hit = this.reader.peek(k);
       return hit !== undefined && now < hit.e ? (hit.v as T) : undefined;
     });
     const missing = keys.map((k, i) => (out[i] === undefined ? i : -1)).filter((i) => i >= 0);
     if (missing.length === 0 || !this.redisTier.configured) return out;
-    const { found } = await this.lookup<T>(missing.map((i) => keys[i]));
+    const { found } = await this.reader.lookup<T>(missing.map((i) => keys[i]));
     missing.forEach((index, j) => {
       const envelope = found[j];
       if (envelope !== undefined && Date.now() < envelope.e) out[index] = envelope.v;
@@ -249,55 +285,6 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     return envelope === undefined ? null : Math.max(0, Math.ceil((envelope.e - Date.now()) / 1000));
   }
 
-  /**
-   * Entries from Redis in one round trip, filling memory unless an invalidation came meanwhile.
-   * With Redis unusable, or still behind on invalidations made during an outage (it may hold
-   * what they removed), memory's copies serve instead. reached: Redis answered.
-   */
-  async lookup<T>(
-    keys: string[],
-  ): Promise<{ found: (Envelope<T> | undefined)[]; reached: boolean }> {
-    const epoch = this.invalidator.epoch;
-    let raws: (string | null)[] | typeof UNAVAILABLE = UNAVAILABLE;
-    if (this.invalidator.redisBehind()) raws = UNAVAILABLE;
-    else if (keys.length > 1) raws = await this.redisTier.mget(keys);
-    else {
-      // one key, the common case: a plain GET, the cheapest command there is
-      const raw = await this.redisTier.get(keys[0]);
-      if (raw !== UNAVAILABLE) raws = [raw];
-    }
-    if (raws === UNAVAILABLE) {
-      return { found: keys.map((key) => this.memoryFallback<T>(key)), reached: false };
-    }
-    const found = raws.map((raw, i) =>
-      raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
-    );
-    return { found, reached: true };
-  }
-
-  /** A stored payload, decoded; a payload that fails to decode is a miss and is deleted. */
-  decode<T>(key: string, raw: string, epoch?: number): Envelope<T> | undefined {
-    let envelope: Envelope<T>;
-    try {
-      envelope = this.serializer.decode<T>(raw);
-    } catch (err) {
-      this.stats.error(this.policy.namespaceOf(key, undefined));
-      this.logger.warn(`dropped undecodable entry "${key}": ${(err as Error).message}`);
-      void this.redisTier.remove(key);
-      return undefined;
-    }
-    // fill memory only if no invalidation happened while Redis was being read
-    if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
-      this.memory.set(key, envelope);
-    }
-    return envelope;
-  }
-
-  /** With Redis unusable, memory serves even while untrusted: better than nothing. */
-  memoryFallback<T>(key: string): Envelope<T> | undefined {
-    return this.memory?.get(key) as Envelope<T> | undefined;
-  }
-
   /** The current flight for a key, for tests and debugging. */
   flight(key: string): Flight | undefined {
     return this.flights.get(key);
@@ -311,10 +298,15 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     } else {
       this.logger.warn('invalidation bus is down: memory tier bypassed while Redis is reachable');
     }
-    this.memoryTrusted = healthy;
+    this.reader.trusted = healthy;
   }
 }
 
 function valueOf<T>(outcome: Outcome<T>): T {
   return outcome.value;
+}
+
+/** A probed entry that is a hit (coarse clock, as the probe counted it). */
+export function isFresh<T>(entry: Envelope<T> | undefined): entry is Envelope<T> {
+  return entry !== undefined && coarseNow() < entry.e;
 }

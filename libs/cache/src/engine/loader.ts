@@ -1,11 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CacheEngine } from './cache-engine';
-import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
-import { RETRY, type Flight, type Outcome } from './flights';
-import { UNAVAILABLE } from './redis-tier';
-import type { Envelope } from './serializer';
+import type { ResolvedCacheOptions } from '../options/resolved-options';
+import type { CacheStats } from '../stats/cache-stats';
+import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
+import { RETRY, type Flight, type Flights, type Outcome } from './flights';
+import type { MemoryTier } from './memory-tier';
+import type { Reader } from './reader';
+import { UNAVAILABLE, type RedisTier } from './redis-tier';
+import type { Envelope, Serializer } from './serializer';
+
+export interface LoaderParts {
+  flights: Flights;
+  reader: Reader;
+  redis: RedisTier;
+  memory: MemoryTier | null;
+  policy: EntryPolicy;
+  serializer: Serializer;
+  stats: CacheStats;
+  lock: ResolvedCacheOptions['lock'];
+  /** names this instance's lock tokens */
+  instanceId: string;
+}
 
 /**
  * The miss path: one flight per key runs Redis lookup, optional cross-instance lock, the loader
@@ -14,7 +30,7 @@ import type { Envelope } from './serializer';
 export class Loader {
   private readonly logger = new Logger('CacheLoader');
 
-  constructor(private readonly engine: CacheEngine) {}
+  constructor(private readonly parts: LoaderParts) {}
 
   async join<T>(
     key: string,
@@ -25,25 +41,25 @@ export class Loader {
     const started = performance.now();
     let outcome: Outcome<T> | typeof RETRY;
     do {
-      const flight = this.engine.flights.get(key) ?? this.start(key, load, opts, stale, false);
+      const flight = this.parts.flights.get(key) ?? this.start(key, load, opts, stale, false);
       outcome = (await flight.promise) as Outcome<T> | typeof RETRY;
     } while (outcome === RETRY);
-    const ns = outcome.envelope?.n ?? this.engine.policy.namespaceOf(key, opts.namespace);
+    const ns = outcome.envelope?.n ?? this.parts.policy.namespaceOf(key, opts.namespace);
     if (outcome.source === 'loader' || outcome.source === 'grace') {
-      this.engine.stats.miss(ns, key, performance.now() - started);
+      this.parts.stats.miss(ns, key, performance.now() - started);
     } else if (outcome.source === 'stale') {
-      this.engine.stats.staleHit(ns);
+      this.parts.stats.staleHit(ns);
       this.refresh(key, load, opts);
-    } else this.engine.stats.hit(ns);
+    } else this.parts.stats.hit(ns);
     return outcome;
   }
 
   /** Stale-while-revalidate: one background refresh per key; its failure is logged, never thrown. */
   refresh<T>(key: string, load: () => T | Promise<T>, opts: EntryOptions<T>): void {
-    if (this.engine.flights.get(key)) return;
+    if (this.parts.flights.get(key)) return;
     // a refresh detached before it loaded (RETRY) is dropped: the next read starts another
     this.start(key, load, opts, undefined, true).promise.catch((err: Error) => {
-      this.engine.stats.error(this.engine.policy.namespaceOf(key, opts.namespace));
+      this.parts.stats.error(this.parts.policy.namespaceOf(key, opts.namespace));
       this.logger.warn(`background refresh of "${key}" failed: ${err.message}`);
     });
   }
@@ -57,14 +73,14 @@ export class Loader {
   ): Flight {
     const flight: Flight = {
       key,
-      namespace: this.engine.policy.namespaceOf(key, opts.namespace),
+      namespace: this.parts.policy.namespaceOf(key, opts.namespace),
       tags: opts.tags,
       invalidated: false,
       promise: undefined as never,
     };
-    this.engine.flights.add(flight);
+    this.parts.flights.add(flight);
     flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() =>
-      this.engine.flights.done(flight),
+      this.parts.flights.done(flight),
     );
     return flight;
   }
@@ -76,9 +92,9 @@ export class Loader {
     stale: Envelope<T> | undefined,
     skipLookup: boolean,
   ): Promise<Outcome<T> | typeof RETRY> {
-    const { engine } = this;
+    const { parts } = this;
     const { key } = flight;
-    let reached = engine.redisTier.configured;
+    let reached = parts.redis.configured;
     if (!skipLookup) {
       const lookup = await this.lookup<T>(flight);
       // what Redis answered may predate the invalidation that detached this flight
@@ -97,7 +113,7 @@ export class Loader {
     if (lock.value) return { value: lock.value.v, source: 'redis', envelope: lock.value };
     // the ledger's seq before the loader starts: the write is refused if anything it touches is
     // invalidated after this point
-    const guard = reached && !lock.unreachable ? await engine.redisTier.readSeq() : UNAVAILABLE;
+    const guard = reached && !lock.unreachable ? await parts.redis.readSeq() : UNAVAILABLE;
     if (flight.invalidated) {
       // detached while waiting: go back to single flight rather than load on one's own
       await this.release(key, lock.token);
@@ -107,12 +123,12 @@ export class Loader {
     const started = Date.now();
     let value: T;
     try {
-      engine.stats.load(flight.namespace);
+      parts.stats.load(flight.namespace);
       value = await load();
     } catch (err) {
       await this.release(key, lock.token);
       if (stale && Date.now() < stale.g) {
-        engine.stats.error(flight.namespace);
+        parts.stats.error(flight.namespace);
         this.logger.warn(
           `loader for "${key}" failed, serving the value kept for grace: ${(err as Error).message}`,
         );
@@ -120,7 +136,7 @@ export class Loader {
       }
       throw err;
     }
-    const envelope = engine.policy.envelope(key, value, opts);
+    const envelope = parts.policy.envelope(key, value, opts);
     if (envelope && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
       await this.store(flight, envelope, guard);
     }
@@ -129,12 +145,12 @@ export class Loader {
   }
 
   /**
-   * Redis first (CacheEngine.lookup). An invalidation during the read bumps the epoch, so what
+   * Redis first (Reader.lookup). An invalidation during the read bumps the epoch, so what
    * it read does not fill memory; one before it is older than what Redis returned.
    */
   private async lookup<T>(flight: Flight): Promise<{ found?: Envelope<T>; reached: boolean }> {
-    if (!this.engine.redisTier.configured) return { reached: false };
-    const { found, reached } = await this.engine.lookup<T>([flight.key]);
+    if (!this.parts.redis.configured) return { reached: false };
+    const { found, reached } = await this.parts.reader.lookup<T>([flight.key]);
     return { found: found[0], reached };
   }
 
@@ -143,10 +159,10 @@ export class Loader {
     envelope: Envelope<T>,
     guard: number | typeof UNAVAILABLE,
   ): Promise<void> {
-    const { engine } = this;
-    const payload = engine.serializer.encode(envelope);
-    if (engine.redisTier.configured && guard !== UNAVAILABLE) {
-      const written = await engine.redisTier.write([
+    const { parts } = this;
+    const payload = parts.serializer.encode(envelope);
+    if (parts.redis.configured && guard !== UNAVAILABLE) {
+      const written = await parts.redis.write([
         {
           key: flight.key,
           payload,
@@ -160,7 +176,7 @@ export class Loader {
       // refused: an invalidation (maybe from another instance) came after the loader started
       if (written !== UNAVAILABLE && !written[0]) return;
     }
-    if (!flight.invalidated) engine.memory?.set(flight.key, envelope);
+    if (!flight.invalidated) parts.memory?.set(flight.key, envelope);
   }
 
   /**
@@ -170,10 +186,10 @@ export class Loader {
   private async acquire<T>(
     flight: Flight,
   ): Promise<{ token?: string; value?: Envelope<T>; unreachable?: boolean }> {
-    const { engine } = this;
-    const { enabled, waitMs } = engine.options.lock;
-    if (!enabled || !engine.redisTier.usable) return {};
-    const token = `${engine.instanceId}:${randomUUID()}`;
+    const { parts } = this;
+    const { enabled, waitMs } = parts.lock;
+    if (!enabled || !parts.redis.usable) return {};
+    const token = `${parts.instanceId}:${randomUUID()}`;
     const first = await this.tryLock<T>(flight, token);
     if (first !== false) return first;
     const deadline = Date.now() + waitMs;
@@ -185,7 +201,7 @@ export class Loader {
       await delay(pause);
       // lock first, value second: the holder writes its value before it releases the lock, so
       // a lock seen free means the value (if any) is visible to the lookup that follows
-      const held = await engine.redisTier.lockHeld(flight.key);
+      const held = await parts.redis.lockHeld(flight.key);
       if (held === UNAVAILABLE) return { unreachable: true };
       const { found } = await this.lookup<T>(flight);
       if (found && Date.now() < found.e) return { value: found };
@@ -208,12 +224,8 @@ export class Loader {
     flight: Flight,
     token: string,
   ): Promise<false | { token?: string; value?: Envelope<T>; unreachable?: boolean }> {
-    const { engine } = this;
-    const acquired = await engine.redisTier.acquireLock(
-      flight.key,
-      token,
-      engine.options.lock.ttlMs,
-    );
+    const { parts } = this;
+    const acquired = await parts.redis.acquireLock(flight.key, token, parts.lock.ttlMs);
     if (acquired === UNAVAILABLE) return { unreachable: true };
     if (!acquired) return false;
     const { found, reached } = await this.lookup<T>(flight);
@@ -225,6 +237,6 @@ export class Loader {
   }
 
   private async release(key: string, token: string | undefined): Promise<void> {
-    if (token) await this.engine.redisTier.releaseLock(key, token);
+    if (token) await this.parts.redis.releaseLock(key, token);
   }
 }

@@ -1,6 +1,25 @@
-import type { CacheEngine, MsetEntry } from './cache-engine';
-import { lifetimeMs } from './entry-policy';
+import type { InvalidationBus } from '../bus/invalidation-bus';
+import { lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
+import type { Flights } from './flights';
+import type { Invalidator } from './invalidator';
+import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
+import type { Serializer } from './serializer';
+
+export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
+  key: string;
+  value: T;
+}
+
+export interface WriterParts {
+  flights: Flights;
+  redis: RedisTier;
+  memory: MemoryTier | null;
+  policy: EntryPolicy;
+  serializer: Serializer;
+  invalidator: Invalidator;
+  bus: InvalidationBus | null;
+}
 
 /**
  * The explicit write path (`set`, `mset`): Redis first, in one round trip, then memory. An
@@ -8,10 +27,10 @@ import { UNAVAILABLE, type RedisTier } from './redis-tier';
  * if an invalidation of its keys arrives while it is on its way.
  */
 export class Writer {
-  constructor(private readonly engine: CacheEngine) {}
+  constructor(private readonly parts: WriterParts) {}
 
   async mset(entries: MsetEntry[]): Promise<void> {
-    const { policy, serializer, invalidator, redisTier, flights, memory, bus } = this.engine;
+    const { policy, serializer, invalidator, redis, flights, memory, bus } = this.parts;
     const prepared = entries.map((entry) => {
       const envelope = policy.envelope(entry.key, entry.value, entry);
       return {
@@ -32,11 +51,11 @@ export class Writer {
       tags: envelope!.t,
       invalidated: false,
     }));
-    if (redisTier.configured) {
+    if (redis.configured) {
       for (const write of watched) flights.trackWrite(write);
       let written: Awaited<ReturnType<RedisTier['write']>>;
       try {
-        written = await redisTier.write(
+        written = await redis.write(
           storable.map(({ key, envelope, payload }) => ({
             key,
             payload,
