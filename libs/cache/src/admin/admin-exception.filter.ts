@@ -1,8 +1,7 @@
+import { InvalidPatternError, UnknownWarmupJobError } from '../errors';
 import { BadRequestException, Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { InvalidPatternError } from '../engine/glob';
-import { UnknownWarmupJobError } from '../warmup/warmup.errors';
 
 /**
  * A client's mistake never answers 500 here: engine errors that come from input (a bad glob, an

@@ -1,9 +1,8 @@
+import { InvalidPatternError, UnknownWarmupJobError } from '../errors';
 import { CURSOR_FORMAT, globProblem, keyProblem } from './admin-input.rules';
 import { toHttp } from './admin-exception.filter';
 import { toJsonSafe } from './json-safe';
 import { HttpException } from '@nestjs/common';
-import { InvalidPatternError } from '../engine/glob';
-import { UnknownWarmupJobError } from '../warmup/warmup.errors';
 
 describe('admin input rules', () => {
   it.each(['user:1', 'a/b', 'x'.repeat(512), 'é😀', '..a', 'a..b', '...'])(

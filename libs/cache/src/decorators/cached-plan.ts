@@ -1,8 +1,8 @@
+import { CacheDecoratorError, KeyTemplateError } from '../errors';
 import type { EntryOptions } from '../engine/entry-policy';
-import { compileKeyTemplate, KeyTemplateError, type KeyBuilder } from '../keys/key-template';
+import { compileKeyTemplate, type KeyBuilder } from '../keys/key-template';
 import type { RouteVary } from '../keys/route-key';
 import { stableDigest } from '../keys/stable-digest';
-import { CacheDecoratorError } from './cache-decorator.error';
 import type { CachedOptions } from './cached.decorator';
 
 /** Where a decorator sits, for compiling and for error messages. */

@@ -1,6 +1,6 @@
-import { assertGlob, InvalidPatternError } from '../engine/glob';
+import { CacheDecoratorError, InvalidPatternError } from '../errors';
+import { assertGlob } from '../engine/glob';
 import type { InvalidationSpec } from '../engine/invalidator';
-import { CacheDecoratorError } from './cache-decorator.error';
 import { isNameList, type PlanSite } from './cached-plan';
 import type { InvalidateOnSpec, InvalidationNames } from './invalidate-on.decorator';
 

@@ -25,10 +25,6 @@ export function entryOptionsOf<T>(arg: EntryOptionsArg<T>): EntryOptions<T> {
   return typeof arg === 'function' ? arg() : arg;
 }
 
-export class UnknownNamespaceError extends Error {
-  static readonly code = 'E_CACHE_NAMESPACE';
-}
-
 /** Turns options and module defaults into an envelope's lifetimes. */
 export class EntryPolicy {
   constructor(private readonly options: ResolvedCacheOptions) {}

@@ -1,4 +1,5 @@
-import { assertGlob, globToRegExp, InvalidPatternError, MAX_GLOB_LENGTH } from './glob';
+import { InvalidPatternError } from '../errors';
+import { assertGlob, globToRegExp, MAX_GLOB_LENGTH } from './glob';
 
 // [glob, key, does Redis match it]: each row was checked against redis-server 7 (KEYS), and
 // test/engine/glob-parity.spec.ts keeps checking globToRegExp against a real server.

@@ -1,10 +1,7 @@
+import { InvalidPatternError } from '../errors';
 /** Limits on user-supplied globs: Redis's matcher can be driven into exponential work. */
 export const MAX_GLOB_LENGTH = 200;
 const MAX_STARS = 8;
-
-export class InvalidPatternError extends Error {
-  static readonly code = 'E_CACHE_PATTERN';
-}
 
 /** Rejects globs that are too long, too star-heavy, or have unbalanced classes. */
 export function assertGlob(glob: string): void {

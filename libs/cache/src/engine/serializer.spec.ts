@@ -1,4 +1,5 @@
-import { SerializationError, Serializer, type Envelope } from './serializer';
+import { SerializationError } from '../errors';
+import { Serializer, type Envelope } from './serializer';
 
 const envelope = <T>(v: T, extra: Partial<Envelope<T>> = {}): Envelope<T> => ({
   v,

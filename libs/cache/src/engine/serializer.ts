@@ -1,3 +1,4 @@
+import { SerializationError } from '../errors';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
@@ -26,10 +27,6 @@ export interface Envelope<T = unknown> {
 const TYPED = 'T';
 const COMPRESSED = 'Z';
 const TYPE_KEY = '$t';
-
-export class SerializationError extends Error {
-  static readonly code = 'E_CACHE_DECODE';
-}
 
 /** JSON with exact round trips of Date, BigInt, Map, Set, -0 aside; optional deflate above a threshold. */
 export class Serializer {
@@ -89,7 +86,7 @@ export class Serializer {
         typeof envelope.e !== 'number' ||
         !('v' in envelope)
       ) {
-        throw new Error('not a cache envelope');
+        throw new SerializationError('not a cache envelope');
       }
       return envelope;
     } catch (err) {

@@ -1,4 +1,5 @@
-import { compileKeyTemplate, KeyTemplateError } from './key-template';
+import { KeyTemplateError } from '../errors';
+import { compileKeyTemplate } from './key-template';
 import { stableDigest } from './stable-digest';
 
 describe('compileKeyTemplate', () => {

@@ -1,12 +1,8 @@
+import { KeyTemplateError } from '../errors';
 import { stableDigest } from './stable-digest';
 
 /** Builds a key from a call's arguments. */
 export type KeyBuilder = (args: readonly unknown[]) => string;
-
-/** A key template that cannot work; the decorator layer adds which method it was on. */
-export class KeyTemplateError extends Error {
-  static readonly code = 'E_CACHE_KEY_TEMPLATE';
-}
 
 export interface TemplateLimits {
   /** how many arguments the method takes; undefined when it cannot be known (rest parameters) */

@@ -1,5 +1,6 @@
+import { CacheOptionsError } from '../errors';
 import type { CacheModuleOptions } from './cache-options.interface';
-import { CacheOptionsError, resolveOptions } from './resolve-options';
+import { resolveOptions } from './resolve-options';
 
 /** The error resolveOptions throws (it must throw one). */
 function failure(raw: CacheModuleOptions, env: Record<string, string> = {}): CacheOptionsError {

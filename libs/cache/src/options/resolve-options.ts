@@ -1,14 +1,6 @@
+import { CacheOptionsError } from '../errors';
 import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
 import type { ResolvedCacheOptions } from './resolved-options';
-
-/** An option the application was given cannot work: thrown at bootstrap, naming the option. */
-export class CacheOptionsError extends Error {
-  static readonly code = 'E_CACHE_OPTIONS';
-  constructor(option: string, problem: string, value: unknown) {
-    super(`Invalid cache option "${option}": ${problem} (got ${describe(value)})`);
-    this.name = 'CacheOptionsError';
-  }
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -238,14 +230,4 @@ function envBoolean(env: Env, name: string): boolean | undefined {
   if (['true', '1', 'yes', 'on'].includes(text)) return true;
   if (['false', '0', 'no', 'off'].includes(text)) return false;
   throw new CacheOptionsError(name, 'expected true or false', env[name]);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

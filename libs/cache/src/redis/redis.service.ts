@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Cluster } from 'ioredis';
 import { EventEmitter } from 'node:events';
 import { CACHE_OPTIONS } from '../cache.constants';
+import { RedisNotConfiguredError } from '../errors';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 import { parseInfo } from './info.parser';
@@ -115,7 +116,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   private require(): AnyRedis {
-    if (!this.client) throw new Error('Redis is not configured (memory-only mode)');
+    if (!this.client) throw new RedisNotConfiguredError();
     return this.client;
   }
 

@@ -1,10 +1,10 @@
+import { WarmupJobError, WarmupRunError } from '../errors';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { CACHED_METADATA } from '../cache.constants';
 import { getWarmUpSpec, type WarmUpSpec } from './warm-up.decorator';
-import { WarmupJobError } from './warmup.errors';
 import { WarmupRegistry } from './warmup.registry';
 
 /**
@@ -98,7 +98,7 @@ async function warm(
     }
   }
   if (failures.length > 0) {
-    throw new Error(
+    throw new WarmupRunError(
       `${failures.length} of ${lists.length} calls failed; first: ${failures[0].message}`,
     );
   }

@@ -1,6 +1,6 @@
+import { WarmupJobError } from '../errors';
 import { Injectable } from '@nestjs/common';
 import { cronProblem } from './cron-expression';
-import { WarmupJobError } from './warmup.errors';
 
 export interface WarmupJob {
   name: string;
@@ -24,7 +24,10 @@ export class WarmupRegistry {
       job.name.length === 0 ||
       typeof job.load !== 'function'
     ) {
-      throw new Error('a warmup job needs a non-empty name and a load function');
+      throw new WarmupJobError(
+        String(job?.name ?? ''),
+        'a job needs a non-empty name and a load function',
+      );
     }
     if (this.jobs.has(job.name))
       throw new WarmupJobError(job.name, 'a job of that name is already registered');

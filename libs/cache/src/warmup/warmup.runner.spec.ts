@@ -1,5 +1,5 @@
+import { UnknownWarmupJobError } from '../errors';
 import { Logger } from '@nestjs/common';
-import { UnknownWarmupJobError } from './warmup.errors';
 import { WarmupRegistry } from './warmup.registry';
 import { WarmupRunner } from './warmup.runner';
 

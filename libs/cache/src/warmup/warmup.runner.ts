@@ -1,5 +1,5 @@
+import { UnknownWarmupJobError } from '../errors';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { UnknownWarmupJobError } from './warmup.errors';
 import { WarmupRegistry, type WarmupJob } from './warmup.registry';
 
 export interface WarmupJobResult {

@@ -1,3 +1,4 @@
+import { CacheOptionsError } from '../errors';
 import {
   Inject,
   Injectable,
@@ -10,7 +11,6 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { CACHE_OPTIONS } from '../cache.constants';
-import { CacheOptionsError } from '../options/resolve-options';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { cronProblem } from './cron-expression';
 import { WarmupRegistry, type WarmupJob } from './warmup.registry';
