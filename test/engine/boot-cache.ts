@@ -1,13 +1,8 @@
 // Boots a real Nest application around CacheModule, as a user would: usable once init resolves.
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  CacheEngine,
-  CacheModule,
-  CacheService,
-  RedisService,
-  type CacheModuleOptions,
-} from '@app/cache';
+import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
+import { CacheEngine } from '@app/cache/testing';
 
 export interface CacheApp {
   app: INestApplication;

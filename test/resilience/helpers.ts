@@ -6,13 +6,8 @@ import { Test } from '@nestjs/testing';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
-import {
-  CacheEngine,
-  CacheModule,
-  CacheService,
-  RedisService,
-  type CacheModuleOptions,
-} from '@app/cache';
+import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
+import { CacheEngine } from '@app/cache/testing';
 import type { RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
 

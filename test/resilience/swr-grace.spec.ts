@@ -2,7 +2,8 @@
 // 'stale') while exactly one background refresh runs. grace: when the loader fails, a value
 // within its grace window is served and the failure counted; with none, the loader's error
 // reaches the caller unchanged.
-import type { CacheEngine, EntryOptions } from '@app/cache';
+import type { EntryOptions } from '@app/cache';
+import type { CacheEngine } from '@app/cache/testing';
 import {
   PausedLoader,
   RedisServer,

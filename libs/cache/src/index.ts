@@ -11,7 +11,6 @@ export {
   WarmupJobError,
   WarmupRunError,
 } from './errors';
-export { CACHE_OPTIONS } from './cache.constants';
 export type {
   AdminOptions,
   CacheModuleOptions,
@@ -28,7 +27,7 @@ export type { ResolvedCacheOptions } from './options/resolved-options';
 export { CacheService, type SetOptions } from './service/cache.service';
 export { RedisService, type RedisStatus } from './redis/redis.service';
 export type { CircuitState } from './redis/circuit-breaker';
-export { CacheEngine, type MsetEntry } from './engine/cache-engine';
+export type { MsetEntry } from './engine/writer';
 export type { EntryOptions, EntryOptionsArg } from './engine/entry-policy';
 export type { InvalidationResult, InvalidationSpec } from './engine/invalidator';
 export type { StatsSnapshot, CounterSnapshot } from './stats/cache-stats';

@@ -1,4 +1,5 @@
-import { CACHE_OPTIONS, type ResolvedCacheOptions } from '@app/cache';
+import { type ResolvedCacheOptions } from '@app/cache';
+import { CACHE_OPTIONS } from '@app/cache/testing';
 import { RedisServer } from '../../support/redis-server';
 import { waitFor } from '../../support/wait-for';
 import { bootApp, uniquePrefix, type DecoratorsApp } from '../support/decorators-app';

@@ -4,7 +4,8 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
-import { CacheEngine, CacheModule, type CacheModuleOptions } from '@app/cache';
+import { CacheModule, type CacheModuleOptions } from '@app/cache';
+import { CacheEngine } from '@app/cache/testing';
 
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: Platform[] = ['express', 'fastify'];

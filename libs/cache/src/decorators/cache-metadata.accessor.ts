@@ -1,12 +1,10 @@
 import { Injectable, type Type } from '@nestjs/common';
+// set by @Get(), @Post()... on a route handler
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { CACHED_METADATA, INVALIDATE_METADATA } from '../cache.constants';
 import type { CachedOptions } from './cached.decorator';
 import type { InvalidateOnSpec } from './invalidate-on.decorator';
-
-// @nestjs/common's PATH_METADATA / METHOD_METADATA, set by @Get(), @Post()... on a handler
-const ROUTE_PATH = 'path';
-const ROUTE_METHOD = 'method';
 
 /** Reads this layer's metadata, and nothing else. */
 @Injectable()
@@ -31,7 +29,8 @@ export class CacheMetadataAccessor {
 
   isRouteHandler(method: object): boolean {
     return (
-      Reflect.hasOwnMetadata(ROUTE_PATH, method) && Reflect.hasOwnMetadata(ROUTE_METHOD, method)
+      Reflect.hasOwnMetadata(PATH_METADATA, method) &&
+      Reflect.hasOwnMetadata(METHOD_METADATA, method)
     );
   }
 }

@@ -70,10 +70,6 @@ export class MemoryTier {
     this.byNamespace.clear();
   }
 
-  remainingTtlMs(key: string): number {
-    return this.lru.getRemainingTTL(key);
-  }
-
   /** The entry without touching its LRU position (for inspection: the admin API). */
   peek(key: string): Envelope | undefined {
     return this.lru.peek(key);

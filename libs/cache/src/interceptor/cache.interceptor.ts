@@ -6,6 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { defer, lastValueFrom, mergeMap, type Observable } from 'rxjs';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { CACHE_OPTIONS } from '../cache.constants';
 import type { CachedPlan } from '../decorators/cached-plan';
 import { CachePlanRegistry, type RoutePlan } from '../decorators/cache-plan.registry';
@@ -31,7 +32,6 @@ import {
 import { mergeSpecs, RouteInvalidationRules } from './route-invalidation-rules';
 
 // @nestjs/common's INTERCEPTORS_METADATA, set by @UseInterceptors()
-const INTERCEPTORS = '__interceptors__';
 
 const X_CACHE: Record<Source, string> = {
   memory: 'HIT',
@@ -166,8 +166,8 @@ export class CacheInterceptor implements NestInterceptor {
     let defers = this.deferring.get(plan);
     if (defers === undefined) {
       const bound = [
-        ...((Reflect.getMetadata(INTERCEPTORS, context.getClass()) as unknown[]) ?? []),
-        ...((Reflect.getMetadata(INTERCEPTORS, context.getHandler()) as unknown[]) ?? []),
+        ...((Reflect.getMetadata(INTERCEPTORS_METADATA, context.getClass()) as unknown[]) ?? []),
+        ...((Reflect.getMetadata(INTERCEPTORS_METADATA, context.getHandler()) as unknown[]) ?? []),
       ];
       defers = bound.some((item) => {
         const type = typeof item === 'function' ? item : (item as object | null)?.constructor;
