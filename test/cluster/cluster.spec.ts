@@ -1,6 +1,6 @@
-import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
-import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
+import { CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
+import { bootApp } from '../support/boot-app';
 import { RedisCluster } from '../support/redis-cluster';
 import { waitFor } from '../support/wait-for';
 
@@ -21,13 +21,9 @@ describe('Redis Cluster mode', () => {
   });
 
   async function start(options: CacheModuleOptions): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [CacheModule.forRoot({ admin: false, ...options })],
-    }).compile();
-    const app = moduleRef.createNestApplication({ logger: ['error'] });
-    await app.init();
+    const { app } = await bootApp({ cache: { admin: false, ...options } });
     apps.push(app);
-    await waitFor(() => app.get(RedisService).status === 'ready', { message: 'cluster not ready' });
+    expect(app.get(RedisService).status).toBe('ready');
     return app;
   }
 

@@ -1,32 +1,20 @@
-// Boots a real Nest application around CacheModule, as a user would: usable once init resolves.
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
-import { CacheEngine } from '@app/cache/testing';
+// Apps for the engine suites: CacheModule alone (test/support/boot-app.ts boots it).
+import type { ModuleMetadata } from '@nestjs/common';
+import type { CacheModuleOptions } from '@app/cache';
+import { bootApp, type BootedApp } from '../support/boot-app';
 
-export interface CacheApp {
-  app: INestApplication;
-  cache: CacheService;
-  engine: CacheEngine;
-  redis: RedisService;
-  close(): Promise<void>;
-}
+export type CacheApp = BootedApp;
 
 export type MakeApp = (options?: CacheModuleOptions) => Promise<CacheApp>;
 
 export { uniquePrefix } from '../support/cache-app';
 
 export function bootCache(options: CacheModuleOptions = {}): Promise<CacheApp> {
-  return bootModule([CacheModule.forRoot(options)]);
+  return bootApp({ cache: options });
 }
 
-export async function bootModule(imports: ModuleMetadata['imports']): Promise<CacheApp> {
-  const moduleRef = await Test.createTestingModule({ imports }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  const engine = app.get(CacheEngine);
-  const redis = app.get(RedisService);
-  return { app, cache: app.get(CacheService), engine, redis, close: () => app.close() };
+export function bootModule(imports: ModuleMetadata['imports']): Promise<CacheApp> {
+  return bootApp({ cache: null, imports });
 }
 
 /** Swaps process.env entries for a test; the returned function restores them exactly. */

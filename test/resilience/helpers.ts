@@ -1,13 +1,11 @@
 // Shared by the resilience suites: booting cache apps on a real Redis, loaders the test controls,
 // and watchers for unhandled rejections and memory. No mocks: every suite runs a real
 // redis-server (test/support/redis-server.ts) and kills, freezes or restarts it.
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
-import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
-import { CacheEngine } from '@app/cache/testing';
+import type { CacheModuleOptions } from '@app/cache';
+import { bootApp, type BootedApp } from '../support/boot-app';
 import type { RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
 
@@ -17,37 +15,21 @@ export { RedisServer, freePort } from '../support/redis-server';
 /** The command timeout every suite runs with; latency bounds are stated against it. */
 export const COMMAND_TIMEOUT_MS = 200;
 
-export interface Instance {
-  app: INestApplication;
-  cache: CacheService;
-  engine: CacheEngine;
-  redis: RedisService;
-  close(): Promise<void>;
-}
+export type Instance = BootedApp;
 
 export { uniquePrefix } from '../support/cache-app';
 
 /** A Nest app around CacheModule, usable once init resolves (Redis up or not). */
-export async function startInstance(options: CacheModuleOptions): Promise<Instance> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      CacheModule.forRoot({
-        ...options,
-        warmup: { onStartup: false },
-        admin: false,
-        resilience: { commandTimeoutMs: COMMAND_TIMEOUT_MS, ...options.resilience },
-      }),
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return {
-    app,
-    cache: app.get(CacheService),
-    engine: app.get(CacheEngine),
-    redis: app.get(RedisService),
-    close: () => app.close(),
-  };
+export function startInstance(options: CacheModuleOptions): Promise<Instance> {
+  return bootApp({
+    cache: {
+      ...options,
+      warmup: { onStartup: false },
+      admin: false,
+      resilience: { commandTimeoutMs: COMMAND_TIMEOUT_MS, ...options.resilience },
+    },
+    logger: false,
+  });
 }
 
 /** Redis ready (connected, circuit not open), bus subscribed. */

@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CacheModule, CacheService, RedisService } from '@app/cache';
+import { CacheService, RedisService } from '@app/cache';
+import { bootApp } from '../support/boot-app';
 import { RedisServer } from '../support/redis-server';
-import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(30_000);
 
@@ -33,19 +32,15 @@ describe('Redis Sentinel mode', () => {
   });
 
   it('finds the master through the sentinel and caches there', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CacheModule.forRoot({
-          redis: { sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'cachemaster' },
-          keyPrefix: 'sent',
-          admin: false,
-        }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: ['error'] });
-    await app.init();
+    ({ app } = await bootApp({
+      cache: {
+        redis: { sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'cachemaster' },
+        keyPrefix: 'sent',
+        admin: false,
+      },
+    }));
     const redis = app.get(RedisService);
-    await waitFor(() => redis.status === 'ready', { message: 'not connected through sentinel' });
+    expect(redis.status).toBe('ready');
     expect(redis.mode).toBe('sentinel');
 
     const cache = app.get(CacheService);

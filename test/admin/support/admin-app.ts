@@ -1,8 +1,6 @@
-import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import { CacheModule, type CacheModuleOptions } from '@app/cache';
+import type { LoggerService, ModuleMetadata } from '@nestjs/common';
+import type { CacheModuleOptions } from '@app/cache';
+import { bootApp, type BootedApp, type Platform } from '../../support/boot-app';
 
 export const TOKEN = 'test-admin-token-0123456789';
 export const AUTH = { Authorization: `Bearer ${TOKEN}` };
@@ -26,41 +24,16 @@ export class CapturingLogger implements LoggerService {
   }
 }
 
-export interface TestApp {
-  app: INestApplication;
-  http: () => ReturnType<typeof request>;
+export interface TestApp extends BootedApp {
   logger: CapturingLogger;
-  close: () => Promise<void>;
 }
 
-/** An application with CacheModule.forRoot(options) (or the given imports) behind a real HTTP stack, Redis connected. */
+/** An application with CacheModule.forRoot(options) (or the given imports) behind a real HTTP stack. */
 export async function startApp(
   options: CacheModuleOptions | null,
   metadata: ModuleMetadata = {},
-  platform: 'express' | 'fastify' = 'express',
+  platform: Platform = 'express',
 ): Promise<TestApp> {
-  const imports = [...(options ? [CacheModule.forRoot(options)] : []), ...(metadata.imports ?? [])];
-  const moduleRef = await Test.createTestingModule({ ...metadata, imports }).compile();
-  const app =
-    platform === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter())
-      : moduleRef.createNestApplication();
   const logger = new CapturingLogger();
-  app.useLogger(logger);
-  try {
-    await app.init();
-    if (platform === 'fastify') {
-      await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
-    }
-  } catch (err) {
-    // a bootstrap that fails half-way still opened connections and timers
-    await app.close().catch(() => undefined);
-    throw err;
-  }
-  return {
-    app,
-    http: () => request(app.getHttpServer()),
-    logger,
-    close: () => app.close(),
-  };
+  return { ...(await bootApp({ ...metadata, cache: options, platform, logger })), logger };
 }

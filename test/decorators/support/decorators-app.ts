@@ -1,42 +1,18 @@
-// Boots a purpose-built Nest app (Express or Fastify) around CacheModule on a real Redis; the
-// cache is usable once init resolves, as for a user.
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import type { Server } from 'node:http';
-import { CacheModule, type CacheModuleOptions } from '@app/cache';
-import { CacheEngine } from '@app/cache/testing';
+// Purpose-built Nest apps (Express or Fastify) around CacheModule on a real Redis, for the
+// decorator suites (test/support/boot-app.ts boots them).
+import type { ModuleMetadata } from '@nestjs/common';
+import type { CacheModuleOptions } from '@app/cache';
+import { bootApp as boot, type BootedApp, type Platform } from '../../support/boot-app';
 
-export type Platform = 'express' | 'fastify';
-export const PLATFORMS: Platform[] = ['express', 'fastify'];
-
-export interface DecoratorsApp {
-  app: INestApplication;
-  engine: CacheEngine;
-  server: Server;
-  close(): Promise<void>;
-}
-
+export { PLATFORMS, type Platform } from '../../support/boot-app';
 export { uniquePrefix } from '../../support/cache-app';
 
-export async function bootApp(
-  metadata: Omit<ModuleMetadata, 'imports'> & { imports?: ModuleMetadata['imports'] },
+export type DecoratorsApp = BootedApp;
+
+export function bootApp(
+  metadata: ModuleMetadata,
   options: CacheModuleOptions,
   platform: Platform = 'express',
 ): Promise<DecoratorsApp> {
-  const moduleRef = await Test.createTestingModule({
-    ...metadata,
-    imports: [CacheModule.forRoot(options), ...(metadata.imports ?? [])],
-  }).compile();
-  const app =
-    platform === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-          logger: ['error'],
-        })
-      : moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  if (platform === 'fastify')
-    await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
-  const engine = app.get(CacheEngine);
-  return { app, engine, server: app.getHttpServer() as Server, close: () => app.close() };
+  return boot({ ...metadata, cache: options, platform });
 }
