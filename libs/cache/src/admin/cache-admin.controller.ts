@@ -151,6 +151,18 @@ export class CacheAdminController {
     return this.warmups.run(plainBody(body).jobs);
   }
 
+  @Get('warm/jobs')
+  @ApiOperation({ summary: 'The registered warmup jobs, their cron, and whether each is running' })
+  @ApiResponse({ status: 200, description: '{ jobs: [{ name, cron?, running }] }' })
+  warmJobs(): { jobs: { name: string; cron?: string; running: boolean }[] } {
+    const running = new Set(this.warmups.inProgress);
+    return {
+      jobs: this.warmups
+        .resolve()
+        .map(({ name, cron }) => ({ name, ...(cron ? { cron } : {}), running: running.has(name) })),
+    };
+  }
+
   @Get('debug/key/:key')
   @ApiOperation({ summary: 'One entry: where it lives, its TTL, size, namespace, tags and value' })
   @ApiResponse({
