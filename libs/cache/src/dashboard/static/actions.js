@@ -1,7 +1,7 @@
 // Invalidation by tag or namespace, and warmup jobs run one by one or all together.
 
 import { call, get } from './api.js';
-import { $, busy, el, fill, list, num } from './dom.js';
+import { $, busy, el, fill, list, ms, num } from './dom.js';
 
 export function wireActions() {
   const out = $('invalidate-result');
@@ -12,8 +12,10 @@ export function wireActions() {
     if (!tags.length && !namespaces.length) return fill(out, 'Name a tag or a namespace.');
     busy(e.submitter ?? $('invalidate-form').querySelector('button'), out, async () => {
       const counts = await call('POST', '/invalidate', { body: { tags, namespaces } });
-      const parts = Object.entries(counts).map(([kind, n]) => `${num(n)} ${kind}`);
-      fill(out, `Invalidated: ${parts.join(', ')}.`);
+      const parts = Object.entries(counts)
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${num(n)} ${n === 1 ? kind.replace(/s$/, '') : kind}`);
+      fill(out, parts.length ? `Invalidated ${parts.join(', ')}.` : 'Nothing matched.');
     });
   });
   $('warm-all').addEventListener('click', (e) =>
@@ -63,7 +65,7 @@ async function warm(jobs) {
         { class: job.ok ? 'ok' : 'error', 'data-job': job.name },
         el('strong', {}, job.name),
         job.ok
-          ? ` warmed in ${job.durationMs} ms${job.keys !== undefined ? `, ${num(job.keys)} keys` : ''}${job.joined ? ' (joined a run in progress)' : ''}`
+          ? ` warmed in ${ms(job.durationMs)}${job.keys !== undefined ? `, ${num(job.keys)} key${job.keys === 1 ? '' : 's'}` : ''}${job.joined ? ' (joined a run in progress)' : ''}`
           : ` failed: ${job.error ?? 'unknown error'}`,
       ),
     ),

@@ -35,8 +35,11 @@ export class TimeChart {
   add(time, values) {
     this.times.push(time);
     for (const [name, value] of Object.entries(values)) {
-      if (!this.lines.has(name) && this.lines.size >= MAX_LINES) continue;
-      if (!this.lines.has(name)) this.lines.set(name, new Array(this.times.length - 1).fill(null));
+      if (!this.lines.has(name)) {
+        // a line starts with its first value: names with nothing to show stay out of the legend
+        if (value === null || this.lines.size >= MAX_LINES) continue;
+        this.lines.set(name, new Array(this.times.length - 1).fill(null));
+      }
       this.lines.get(name).push(value);
     }
     for (const line of this.lines.values()) if (line.length < this.times.length) line.push(null);

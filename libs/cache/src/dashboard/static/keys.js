@@ -5,6 +5,8 @@ import { call, get } from './api.js';
 import { $, busy, bytes, el, facts, fill, num } from './dom.js';
 
 const PAGE = 50;
+const SCAN_HINT = 200;
+const MAX_STEPS = 20;
 /** counting walks the keyspace with SCAN: bounded, so that a huge prefix cannot stall the page */
 const MAX_COUNTED = 100_000;
 const COUNT_PAGE = 1_000;
@@ -21,14 +23,24 @@ export async function search() {
   await nextPage();
 }
 
+/**
+ * SCAN returns what one step of the keyspace holds, which may be nothing at all while the cursor
+ * goes on: steps are taken until a page's worth of keys is found (or the scan ends).
+ */
 async function nextPage() {
-  const page = await get('/keys', { query: { pattern, cursor, count: PAGE } });
-  cursor = page.cursor;
-  shown += page.keys.length;
-  $('keys').append(...page.keys.map(keyItem));
+  const found = [];
+  let source = '';
+  for (let steps = 0; steps < MAX_STEPS && found.length < PAGE; steps++) {
+    const page = await get('/keys', { query: { pattern, cursor, count: SCAN_HINT } });
+    found.push(...page.keys);
+    ({ cursor, source } = page);
+    if (cursor === '0') break;
+  }
+  shown += found.length;
+  $('keys').append(...found.map(keyItem));
   $('keys-more').hidden = cursor === '0';
-  $('keys-info').textContent =
-    `${num(shown)} key${shown === 1 ? '' : 's'} from ${page.source}${cursor === '0' ? '' : ', more to come'}`;
+  const more = cursor === '0' ? '' : ', more to come';
+  $('keys-info').textContent = `${num(shown)} key${shown === 1 ? '' : 's'} from ${source}${more}`;
 }
 
 function keyItem(key) {

@@ -34,7 +34,7 @@ export function renderFigures({ stats, detailed, rate, perSecond }) {
     el(
       'div',
       { class: 'figure', id },
-      el('span', { class: 'value' }, value),
+      el('span', { class: 'figure-value' }, value),
       el('span', {}, label),
     );
   fill(
