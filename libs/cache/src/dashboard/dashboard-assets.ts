@@ -7,6 +7,8 @@ export interface Asset {
   type: string;
 }
 
+const PAGE = 'index.html';
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -32,13 +34,18 @@ export class DashboardAssets {
 
   /** The page, with its asset URLs made absolute for where it was reached (global prefix included). */
   page(base: string): Asset {
-    const { body, type } = this.get('index.html');
+    const { body, type } = this.read(PAGE);
     const html = body.toString('utf8').replaceAll('{{base}}', escapeAttribute(base));
     return { body: Buffer.from(html, 'utf8'), type };
   }
 
-  /** A file of the dashboard by name; nothing else on disk can be named (404). */
+  /** A file the page loads, by name; nothing else on disk can be named (404), nor the template. */
   get(name: string): Asset {
+    if (name === PAGE) throw new NotFoundException();
+    return this.read(name);
+  }
+
+  private read(name: string): Asset {
     const path = this.files.get(name);
     const type = TYPES[extname(name)];
     if (!path || !type) throw new NotFoundException();
