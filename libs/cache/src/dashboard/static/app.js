@@ -60,11 +60,11 @@ async function poll() {
     ? (lookupsOf(stats) - lookupsOf(before.stats)) / (now - before.at)
     : null;
 
-  renderFigures({ stats, detailed, rate, perSecond });
+  renderFigures({ stats, detailed, performance, rate, perSecond });
   renderHealth(detailed, stats);
   renderAlerts(alerts);
   renderNamespaces(stats, detailed);
-  renderRoutes(routes);
+  renderRoutes(routes, performance);
   $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
 
   const perNamespace = Object.entries(stats.namespaces ?? {}).map(([name, c]) => [

@@ -29,7 +29,7 @@ export function routesOf(stats, performance) {
     .map(([route, c]) => ({ route, ...c }));
 }
 
-export function renderFigures({ stats, detailed, rate, perSecond }) {
+export function renderFigures({ stats, detailed, performance, rate, perSecond }) {
   const card = (label, value, id) =>
     el(
       'div',
@@ -37,13 +37,22 @@ export function renderFigures({ stats, detailed, rate, perSecond }) {
       el('span', { class: 'figure-value' }, value),
       el('span', {}, label),
     );
+  const target = performance?.hitRateTarget;
+  const speedUp = performance?.speedUp;
   fill(
     $('figures'),
-    card('hit rate since start', pct(stats.hitRate), 'figure-hit-rate'),
+    card(
+      typeof target === 'number'
+        ? `hit rate since start (target ${pct(target)})`
+        : 'hit rate since start',
+      pct(stats.hitRate),
+      'figure-hit-rate',
+    ),
     card('hit rate, last interval', rate === null ? '–' : pct(rate), 'figure-live-rate'),
     card('lookups / s', perSecond === null ? '–' : perSecond.toFixed(1)),
     card('hit p50', ms(stats.latencyMs?.hit?.p50)),
     card('miss p50', ms(stats.latencyMs?.miss?.p50)),
+    typeof speedUp === 'number' ? card('a hit is faster by', `${speedUp}×`) : null,
     card('keys', num(detailed?.keys?.total)),
     card('errors', num(stats.errors)),
   );
@@ -102,13 +111,15 @@ export function renderAlerts(alerts) {
   fill(
     node,
     active.map((a) => {
-      const name = a.name ?? a.alert ?? a.id ?? 'alert';
-      const figures = a.value !== undefined ? ` (${a.value} vs ${a.threshold ?? '?'})` : '';
+      const name = a.alert ?? a.name ?? 'alert';
+      const figures = a.message ? '' : ` (${a.value} vs ${a.threshold})`;
+      const since = a.raisedAt ? ` since ${new Date(a.raisedAt).toLocaleTimeString()}` : '';
       return el(
         'li',
         { class: 'alert' },
         el('strong', {}, String(name)),
         ` ${a.message ?? ''}${figures}`,
+        el('span', { class: 'muted' }, since),
       );
     }),
   );
@@ -139,11 +150,11 @@ export function renderNamespaces(stats, detailed) {
   );
 }
 
-/** Top and bottom routes by hit rate (routes with lookups only); a note when none are counted. */
-export function renderRoutes(routes) {
-  const seen = routes
-    .filter((r) => lookups(r) > 0)
-    .sort((a, b) => (b.hitRate ?? 0) - (a.hitRate ?? 0));
+/**
+ * Top and bottom routes by hit rate: the server's ranking when it sends one (/cache/performance
+ * topRoutes, bottomRoutes), else ranked here among the routes that saw lookups.
+ */
+export function renderRoutes(routes, performance) {
   $('chart-routes').hidden = routes.length === 0;
   if (routes.length === 0) {
     return fill(
@@ -151,6 +162,18 @@ export function renderRoutes(routes) {
       el('p', { class: 'muted' }, 'Per-route figures are not reported by this server.'),
     );
   }
+  const byName = new Map(routes.map((r) => [r.route, r]));
+  const ranked = (list) =>
+    list.map((r) => ({ ...byName.get(r.name), route: r.name, hitRate: r.hitRate }));
+  const seen = routes
+    .filter((r) => lookups(r) > 0)
+    .sort((a, b) => (b.hitRate ?? 0) - (a.hitRate ?? 0));
+  const top = Array.isArray(performance?.topRoutes)
+    ? ranked(performance.topRoutes)
+    : seen.slice(0, 5);
+  const bottom = Array.isArray(performance?.bottomRoutes)
+    ? ranked(performance.bottomRoutes)
+    : seen.slice(5).slice(-5).reverse();
   const row = (r) => [
     r.route,
     pct(r.hitRate),
@@ -159,8 +182,6 @@ export function renderRoutes(routes) {
     ms(r.latencyMs?.miss?.p50),
   ];
   const columns = ['route', 'hit rate', 'lookups', 'hit p50', 'miss p50'];
-  const top = seen.slice(0, 5);
-  const bottom = seen.slice(5).slice(-5).reverse();
   fill(
     $('routes'),
     el('h3', {}, 'Top'),
