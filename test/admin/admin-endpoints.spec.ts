@@ -178,10 +178,10 @@ describe('admin API endpoints (Redis)', () => {
     expect(await cache.get('products:warm')).toBe('w');
   });
 
-  it('GET warm/jobs lists the registered jobs', async () => {
-    const res = await t.http().get('/cache/warm/jobs').set(AUTH).expect(200);
+  it('GET warm lists the registered jobs', async () => {
+    const res = await t.http().get('/cache/warm').set(AUTH).expect(200);
     expect(res.body).toEqual({ jobs: [{ name: 'products', running: false }] });
-    await t.http().get('/cache/warm/jobs').expect(401);
+    await t.http().get('/cache/warm').expect(401);
   });
 
   it('GET debug/key/:key describes one entry', async () => {

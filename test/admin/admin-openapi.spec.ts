@@ -20,7 +20,6 @@ describe('admin API in OpenAPI', () => {
           'stats',
           'test',
           'warm',
-          'warm/jobs',
         ].map((p) => `/ops/cache/${p}`),
       );
       const stats = doc.paths['/ops/cache/stats'].get!;

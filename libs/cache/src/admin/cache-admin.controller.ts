@@ -137,6 +137,18 @@ export class CacheAdminController {
     return this.cache.invalidate({ tags, namespaces, keys, patterns });
   }
 
+  @Get('warm')
+  @ApiOperation({ summary: 'The warmup jobs: name, cron, and whether a run is in progress' })
+  @ApiResponse({ status: 200, description: '{ jobs: [{ name, cron?, running }] }' })
+  warmupJobs(): { jobs: { name: string; cron?: string; running: boolean }[] } {
+    // the CLI runs jobs one by one from this list, to show each result as it comes
+    const running = new Set(this.warmups.inProgress);
+    const jobs = this.warmups
+      .resolve()
+      .map(({ name, cron }) => ({ name, ...(cron && { cron }), running: running.has(name) }));
+    return { jobs };
+  }
+
   @Post('warm')
   @HttpCode(200)
   @ApiOperation({
@@ -149,18 +161,6 @@ export class CacheAdminController {
   @ApiResponse({ status: 400, description: 'unknown job name, or invalid body' })
   warm(@Body() body: WarmDto): Promise<WarmupResult> {
     return this.warmups.run(plainBody(body).jobs);
-  }
-
-  @Get('warm/jobs')
-  @ApiOperation({ summary: 'The registered warmup jobs, their cron, and whether each is running' })
-  @ApiResponse({ status: 200, description: '{ jobs: [{ name, cron?, running }] }' })
-  warmJobs(): { jobs: { name: string; cron?: string; running: boolean }[] } {
-    const running = new Set(this.warmups.inProgress);
-    return {
-      jobs: this.warmups
-        .resolve()
-        .map(({ name, cron }) => ({ name, ...(cron ? { cron } : {}), running: running.has(name) })),
-    };
   }
 
   @Get('debug/key/:key')

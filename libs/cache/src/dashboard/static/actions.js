@@ -24,7 +24,7 @@ export function wireActions() {
 }
 
 export async function loadJobs() {
-  const listing = await get('/warm/jobs', { optional: true });
+  const listing = await get('/warm', { optional: true });
   const node = $('warm-jobs');
   if (listing === undefined)
     return fill(
