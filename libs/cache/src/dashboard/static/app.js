@@ -88,7 +88,8 @@ const lookupsOf = (c) => (c.hits ?? 0) + (c.staleHits ?? 0) + (c.misses ?? 0);
 
 async function loop() {
   try {
-    await poll();
+    // a tab in the background costs the server nothing; its chart resumes when shown again
+    if (!document.hidden) await poll();
   } catch (err) {
     onError(err);
     if (err instanceof ApiError && err.auth) return;
