@@ -8,6 +8,7 @@ import { $ } from './dom.js';
 import { search, wireKeys } from './keys.js';
 import {
   intervalRate,
+  lookups,
   renderAlerts,
   renderFigures,
   renderHealth,
@@ -56,9 +57,7 @@ async function poll() {
   const before = previous;
   previous = { at: now, stats, routes: new Map(routes.map((r) => [r.route, r])) };
   const rate = intervalRate(stats, before?.stats);
-  const perSecond = before
-    ? (lookupsOf(stats) - lookupsOf(before.stats)) / (now - before.at)
-    : null;
+  const perSecond = before ? (lookups(stats) - lookups(before.stats)) / (now - before.at) : null;
 
   renderFigures({ stats, detailed, performance, rate, perSecond });
   renderHealth(detailed, stats);
@@ -83,8 +82,6 @@ async function poll() {
     'miss p95': latency.miss?.samples ? latency.miss.p95 : null,
   });
 }
-
-const lookupsOf = (c) => (c.hits ?? 0) + (c.staleHits ?? 0) + (c.misses ?? 0);
 
 async function loop() {
   try {
