@@ -31,6 +31,11 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The dashboard's page scripts: ES modules run by the browser, shipped as they are.
+    files: ['libs/cache/src/dashboard/static/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     languageOptions: { globals: { ...globals.jest } },
   },

@@ -13,6 +13,11 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   const base = `http://localhost:${port}`;
   logger.log(`Booking API listening on ${base} (Swagger UI: ${base}/${DOCS_PATH})`);
+  logger.log(
+    process.env.CACHE_ADMIN_TOKEN
+      ? `Cache dashboard: ${base}/cache/dashboard (sign in with CACHE_ADMIN_TOKEN)`
+      : 'Cache admin API and dashboard: set CACHE_ADMIN_TOKEN to use them',
+  );
   logger.log(`Database: ${app.get(Database).driverName}`);
   const redis = app.get(RedisService);
   logger.log(

@@ -100,6 +100,7 @@ describe('admin API endpoints (Redis)', () => {
       connections: { connectedClients: expect.any(Number) },
       keyspace: { hits: expect.any(Number), misses: expect.any(Number) },
       memoryTier: { entries: expect.any(Number), maxEntries: 10_000 },
+      ttl: { default: 300, byNamespace: { products: 60, users: 30 } },
     });
     expect(Array.isArray(res.body.recommendations)).toBe(true);
   });
@@ -175,6 +176,12 @@ describe('admin API endpoints (Redis)', () => {
     await t.http().post('/cache/warm').set(AUTH).expect(200); // no body at all: every job
     expect(warmed).toEqual(['products', 'products', 'products']);
     expect(await cache.get('products:warm')).toBe('w');
+  });
+
+  it('GET warm lists the registered jobs', async () => {
+    const res = await t.http().get('/cache/warm').set(AUTH).expect(200);
+    expect(res.body).toEqual({ jobs: [{ name: 'products', running: false }] });
+    await t.http().get('/cache/warm').expect(401);
   });
 
   it('GET debug/key/:key describes one entry', async () => {

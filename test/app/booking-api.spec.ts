@@ -124,5 +124,12 @@ describe('booking API', () => {
         '/stats/db',
       ]),
     );
+    expect(Object.keys(res.body.paths)).not.toContain('/cache/dashboard');
+  });
+
+  it('serves the cache dashboard next to the admin API', async () => {
+    const res = await booking.http().get('/cache/dashboard').expect(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.text).toContain('src="/cache/dashboard/app.js"');
   });
 });

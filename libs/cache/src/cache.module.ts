@@ -8,6 +8,7 @@ import {
   OPTIONS_TYPE,
   RAW_CACHE_OPTIONS,
 } from './cache.module-definition';
+import { withDashboard } from './dashboard/dashboard';
 import { CacheMetadataAccessor } from './decorators/cache-metadata.accessor';
 import { CachePlanRegistry } from './decorators/cache-plan.registry';
 import { CacheExplorer } from './decorators/cache.explorer';
@@ -55,10 +56,10 @@ import { WarmupRunner } from './warmup/warmup.runner';
 })
 export class CacheModule extends CacheModuleBase {
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    return withAdminApi(super.forRoot(options), options.admin);
+    return withDashboard(withAdminApi(super.forRoot(options), options.admin), options.admin);
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withAdminApi(super.forRootAsync(options));
+    return withDashboard(withAdminApi(super.forRootAsync(options)));
   }
 }

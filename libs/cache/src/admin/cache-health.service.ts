@@ -51,6 +51,7 @@ export class CacheHealthService {
       circuit: { state: this.redis.circuit, opened: this.redis.breaker.opened },
       memoryTier,
       keys: await this.keyCounts(probe.usable),
+      ttl: this.ttls(),
     };
     if (probe.error) detailed.redisError = probe.error;
     if (info) {
@@ -142,6 +143,15 @@ export class CacheHealthService {
       maxEntries: limits.maxEntries,
       maxBytes: limits.maxBytes,
     };
+  }
+
+  /** Configured TTLs in seconds, so that operators see them next to the key counts. */
+  private ttls(): { default: number; byNamespace: Record<string, number> } {
+    const { defaultTtl, namespaces } = this.options;
+    const byNamespace = Object.fromEntries(
+      Object.entries(namespaces).map(([name, ns]) => [name, ns.ttl ?? defaultTtl]),
+    );
+    return { default: defaultTtl, byNamespace };
   }
 
   /** Keys per namespace (the key's first segment, as @Cached writes them), from Redis or memory. */

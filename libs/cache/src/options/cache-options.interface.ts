@@ -28,6 +28,8 @@ export interface AdminOptions {
   path?: string;
   token?: string;
   guard?: Type<CanActivate>;
+  /** the web dashboard at `<path>/dashboard`; default true */
+  dashboard?: boolean;
 }
 
 export interface WarmupOptions {

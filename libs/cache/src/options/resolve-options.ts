@@ -68,6 +68,7 @@ export function resolveOptions(
           ...raw.admin,
           path: adminPath(raw.admin?.path ?? 'cache'),
           token: raw.admin?.token ?? env.CACHE_ADMIN_TOKEN ?? undefined,
+          dashboard: optionalBoolean('admin.dashboard', raw.admin?.dashboard) ?? true,
         };
   if (
     admin &&
@@ -207,6 +208,13 @@ function seconds(option: string, value: unknown): number {
 
 function optionalSeconds(option: string, value: unknown): number | undefined {
   return value === undefined ? undefined : seconds(option, value);
+}
+
+function optionalBoolean(option: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new CacheOptionsError(option, 'expected true or false', value);
+  }
+  return value;
 }
 
 function positiveInt(option: string, value: unknown): number {

@@ -19,7 +19,7 @@ export interface ResolvedCacheOptions {
   namespaces: Record<string, NamespaceOptions>;
   memory: Required<MemoryTierOptions> | false;
   enabled: boolean;
-  admin: (Omit<AdminOptions, 'path'> & { path: string }) | false;
+  admin: (Omit<AdminOptions, 'path' | 'dashboard'> & { path: string; dashboard: boolean }) | false;
   warmup: Required<Omit<WarmupOptions, 'cron'>> & { cron?: string };
   http: Required<HttpOptions>;
   resilience: Required<ResilienceOptions>;
