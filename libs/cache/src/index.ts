@@ -32,7 +32,7 @@ export type { EntryOptions, EntryOptionsArg } from './engine/entry-policy';
 export type { InvalidationResult, InvalidationSpec } from './engine/invalidator';
 export type { StatsSnapshot, CounterSnapshot } from './stats/cache-stats';
 export type { WarmupJob } from './warmup/warmup.registry';
-export { WarmUp, type WarmUpSpec } from './warmup/warm-up.decorator';
+export { WarmUp, type WarmUpSpec } from './warmup/warmup.decorator';
 export { WarmupRunner, type WarmupResult, type WarmupJobResult } from './warmup/warmup.runner';
 export type { HealthReport } from './admin/cache-health.service';
 export { Cached, type CachedOptions } from './decorators/cached.decorator';

@@ -16,7 +16,7 @@ import type { Outcome, Source } from '../engine/flights';
 import type { Envelope } from '../engine/serializer';
 import { buildRouteKey } from '../keys/route-key';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
-import { matchesIfNoneMatch, weakEtag } from './etag.helper';
+import { matchesIfNoneMatch, weakEtag } from './etag';
 import {
   headerSafe,
   isStreamingBody,
@@ -28,7 +28,7 @@ import {
   setStatus,
   type HttpRequest,
   type HttpResponse,
-} from './http-exchange.helper';
+} from './http-exchange';
 import { mergeSpecs, RouteInvalidationRules } from './route-invalidation-rules';
 
 // @nestjs/common's INTERCEPTORS_METADATA, set by @UseInterceptors()

@@ -1,6 +1,6 @@
 import { compilePathPattern } from './route-pattern';
 import { mergeSpecs, RouteInvalidationRules } from './route-invalidation-rules';
-import { matchesIfNoneMatch, weakEtag } from './etag.helper';
+import { matchesIfNoneMatch, weakEtag } from './etag';
 
 describe('compilePathPattern', () => {
   const match = compilePathPattern('/appointments/:id');

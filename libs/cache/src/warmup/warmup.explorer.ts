@@ -4,7 +4,7 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { CACHED_METADATA } from '../cache.constants';
-import { getWarmUpSpec, type WarmUpSpec } from './warm-up.decorator';
+import { getWarmUpSpec, type WarmUpSpec } from './warmup.decorator';
 import { WarmupRegistry } from './warmup.registry';
 
 /**
