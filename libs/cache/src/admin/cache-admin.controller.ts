@@ -137,6 +137,18 @@ export class CacheAdminController {
     return this.cache.invalidate({ tags, namespaces, keys, patterns });
   }
 
+  @Get('warm')
+  @ApiOperation({ summary: 'The warmup jobs: name, cron, and whether a run is in progress' })
+  @ApiResponse({ status: 200, description: '{ jobs: [{ name, cron?, running }] }' })
+  warmupJobs(): { jobs: { name: string; cron?: string; running: boolean }[] } {
+    // the CLI runs jobs one by one from this list, to show each result as it comes
+    const running = new Set(this.warmups.inProgress);
+    const jobs = this.warmups
+      .resolve()
+      .map(({ name, cron }) => ({ name, ...(cron && { cron }), running: running.has(name) }));
+    return { jobs };
+  }
+
   @Post('warm')
   @HttpCode(200)
   @ApiOperation({
