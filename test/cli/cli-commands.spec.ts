@@ -20,7 +20,9 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
   /** the CLI with --url and --token of the app under test */
   const cli = (...args: string[]) => runCli(['--url', t.url, '--token', TOKEN, ...args]);
   const adminJson = async (path: string) =>
-    (await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    (
+      await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json() as Promise<object>;
   const lines = (text: string) => text.trimEnd().split('\n');
 
   beforeAll(async () => {

@@ -17,7 +17,7 @@ export function table(head: string[], rows: (string | number)[][], rightFrom = 1
   const t = new Table({
     head: head.map((h) => colors.bold(h)),
     // no colours of its own: ours follow the terminal rule above
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: head.map((_, i) => (i < rightFrom ? 'left' : 'right')),
   });
   t.push(...rows.map((row) => row.map(String)));
@@ -39,6 +39,13 @@ export function rate(fraction: number, target = 0.8): string {
 
 export function ms(value: number): string {
   return value < 10 ? `${value.toFixed(2)} ms` : `${Math.round(value)} ms`;
+}
+
+type Percentiles = CounterSnapshot['latencyMs']['hit'];
+
+/** A percentile, or "-" when nothing was sampled (hit latency is sampled, 1 call in 16). */
+export function latency(p: Percentiles, which: 'p50' | 'p95' | 'p99'): string {
+  return p.samples ? ms(p[which]) : '-';
 }
 
 export function bytes(value: number): string {
@@ -77,10 +84,10 @@ export function counterCells(c: CounterSnapshot): string[] {
     String(c.misses),
     String(c.staleHits),
     rate(c.hitRate),
-    ms(c.latencyMs.hit.p50),
-    ms(c.latencyMs.hit.p95),
-    ms(c.latencyMs.miss.p50),
-    ms(c.latencyMs.miss.p95),
+    latency(c.latencyMs.hit, 'p50'),
+    latency(c.latencyMs.hit, 'p95'),
+    latency(c.latencyMs.miss, 'p50'),
+    latency(c.latencyMs.miss, 'p95'),
     String(c.errors),
     String(c.invalidations),
   ];

@@ -11,7 +11,7 @@ import {
   type NamedCounters,
   type StatsSnapshot,
 } from '../api-shapes';
-import { bytes, colors, ms, rate, status, table } from '../format';
+import { bytes, colors, latency, ms, rate, status, table } from '../format';
 import { positive, type AddCommand, type Context } from '../program';
 import { TerminalScreen } from '../terminal-screen';
 import { fetchAlerts } from './read.commands';
@@ -120,8 +120,8 @@ function frame(ctx: Context, interval: number, now: Sample, before?: Sample): st
         name,
         rps(perSecond(c, previousRows?.get(name))),
         rate(c.hitRate),
-        ms(c.latencyMs.hit.p50),
-        ms(c.latencyMs.miss.p50),
+        latency(c.latencyMs.hit, 'p50'),
+        latency(c.latencyMs.miss, 'p50'),
         requests(c),
       ]),
     ).split('\n'),
