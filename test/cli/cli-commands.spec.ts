@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort, RedisServer } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
 import {
   ANSI,
   buildPackage,
@@ -291,5 +292,24 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
       expect({ args, code: run.code }).toEqual({ args, code: 2 });
       expect(lines(run.stderr)).toHaveLength(1);
     }
+  });
+
+  // last: it kills Redis
+  it('Redis down: health says degraded with exit 1; keys fails with exit 1; stats still reads', async () => {
+    await server.kill();
+    let health: CliRun | undefined;
+    await waitFor(async () => (health = await cli('health')).code === 1, {
+      timeoutMs: 20_000,
+      message: () => `health never reported the outage: ${JSON.stringify(health)}`,
+    });
+    expect(health?.stdout).toMatch(/^status\s+degraded$/m);
+    expect(health?.stdout).toMatch(/^backend\s+memory$/m);
+
+    const keys = await record(cli('keys'));
+    expect(keys.code).toBe(1);
+    expect(keys.stderr).toBe('nest-cache: server error (503): Redis is not usable right now\n');
+    expect((await record(cli('stats'))).code).toBe(0);
+    // back up, so that the app closes as it would in production
+    await server.restart();
   });
 });

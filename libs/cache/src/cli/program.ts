@@ -1,8 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { AdminClient } from './admin-client';
 import { registerActionCommands } from './commands/action.commands';
 import { registerReadCommands } from './commands/read.commands';
 import { registerWatchCommand } from './commands/watch.command';
+import { positive } from './option-parsers';
 
 export const DEFAULT_URL = 'http://localhost:3000/cache';
 
@@ -64,21 +65,4 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerActionCommands(command);
   registerWatchCommand(command);
   return program;
-}
-
-/** A commander parser for a positive number option. */
-export function positive(name: string, max = Infinity): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || n > max)
-      throw new InvalidArgumentError(
-        `${name} must be a positive number${max < Infinity ? ` up to ${max}` : ''}`,
-      );
-    return n;
-  };
-}
-
-/** A commander collector for a repeatable option. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

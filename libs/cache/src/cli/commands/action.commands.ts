@@ -3,7 +3,8 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../admin-client';
 import type { InvalidationResult, WarmupJobResult, WarmupResult } from '../api-shapes';
 import { colors, fields, ms } from '../format';
 import { countKeys } from '../key-pages';
-import { collect, type AddCommand, type Context } from '../program';
+import { collect } from '../option-parsers';
+import type { AddCommand, Context } from '../program';
 
 /** clear counts matching keys before asking; past this many it says "more than". */
 const COUNT_LIMIT = 100_000;

@@ -22,7 +22,8 @@ import {
   table,
 } from '../format';
 import { pageThroughKeys } from '../key-pages';
-import { positive, type AddCommand, type Context } from '../program';
+import { positive } from '../option-parsers';
+import type { AddCommand, Context } from '../program';
 
 /** The extra facts of GET /cache/health/detailed that the CLI shows. */
 interface DetailedHealth extends HealthReport {

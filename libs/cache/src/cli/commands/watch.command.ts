@@ -12,7 +12,8 @@ import {
   type StatsSnapshot,
 } from '../api-shapes';
 import { bytes, colors, latency, ms, rate, status, table } from '../format';
-import { positive, type AddCommand, type Context } from '../program';
+import { positive } from '../option-parsers';
+import type { AddCommand, Context } from '../program';
 import { TerminalScreen } from '../terminal-screen';
 import { fetchAlerts } from './read.commands';
 
