@@ -295,7 +295,7 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
   });
 
   // last: it kills Redis
-  it('Redis down: health says degraded with exit 1; keys fails with exit 1; stats still reads', async () => {
+  it('Redis down: health degraded (exit 1), keys fails (exit 1), stats reads; back: health ok', async () => {
     await server.kill();
     let health: CliRun | undefined;
     await waitFor(async () => (health = await cli('health')).code === 1, {
@@ -309,7 +309,13 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
     expect(keys.code).toBe(1);
     expect(keys.stderr).toBe('nest-cache: server error (503): Redis is not usable right now\n');
     expect((await record(cli('stats'))).code).toBe(0);
-    // back up, so that the app closes as it would in production
+
+    // and back: health is ok again, exit 0
     await server.restart();
+    await waitFor(async () => (health = await cli('health')).code === 0, {
+      timeoutMs: 20_000,
+      message: () => `health never recovered: ${JSON.stringify(health)}`,
+    });
+    expect(health?.stdout).toMatch(/^status\s+ok$/m);
   });
 });

@@ -139,16 +139,19 @@ async function keys(
   opts: { cursor: string; count: number; all?: boolean },
 ): Promise<number> {
   if (opts.all) {
+    // keys are kept only for --json; a terminal gets them page by page
     const all: string[] = [];
+    let count = 0;
     let source: KeysPage['source'] = 'redis';
     for await (const page of pageThroughKeys(ctx.client, pattern, opts.count)) {
       source = page.source;
-      all.push(...page.keys);
-      if (!ctx.json) page.keys.forEach((key) => ctx.out(key));
+      count += page.keys.length;
+      if (ctx.json) all.push(...page.keys);
+      else page.keys.forEach((key) => ctx.out(key));
     }
     // the documented shape of --all --json: every key, as one page that is the last
     if (ctx.json) ctx.out(JSON.stringify({ keys: all, cursor: '0', source }, null, 2));
-    else ctx.err(colors.dim(`${all.length} keys`));
+    else ctx.err(colors.dim(`${count} keys`));
     return EXIT_OK;
   }
   const page = await ctx.client.get<KeysPage>('/keys', {
