@@ -246,7 +246,12 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('nest-cache: alerts are not available on this server\n');
     } else {
-      expect(JSON.parse(run.stdout)).toEqual(await direct.json());
+      const body = (await direct.json()) as { active?: boolean }[] | { active: unknown[] };
+      expect(JSON.parse(run.stdout)).toEqual(body);
+      const active = Array.isArray(body) ? body.filter((a) => a.active !== false) : body.active;
+      const human = await record(cli('alerts'));
+      expect(human.code).toBe(active.length ? 1 : 0);
+      if (!active.length) expect(human.stdout).toMatch(/^no active alerts$/m);
     }
   });
 

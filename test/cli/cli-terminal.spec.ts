@@ -57,6 +57,30 @@ describe('nest-cache on a terminal (tmux)', () => {
     expect(await tmux.format(session, '#{alternate_on} #{cursor_flag}')).toBe('0 1');
   });
 
+  it('colours on a terminal, none with NO_COLOR', async () => {
+    const coloured = await tmux.start(command('health'));
+    await tmux.waitForScreen(coloured, (s) => /^exit=0$/m.test(s));
+    // "ok" in green (tmux re-encodes attributes, so only the colour itself is matched)
+    // eslint-disable-next-line no-control-regex -- the escape sequence is what is tested
+    expect(await tmux.screen(coloured, true)).toMatch(/^\S*status.*\x1b\[32mok/m);
+
+    const plain = await tmux.start(`NO_COLOR=1 ${command('health')}`);
+    await tmux.waitForScreen(plain, (s) => /^exit=0$/m.test(s));
+    const screen = await tmux.screen(plain, true);
+    expect(screen).toMatch(/^status\s+ok/m);
+    // no colour and no dim (tmux's own resets, [39m and [49m, are not ours)
+    // eslint-disable-next-line no-control-regex -- the escape sequence is what is tested
+    expect(screen).not.toMatch(/\x1b\[(2|3[0-7])m/);
+  });
+
+  it('warm reports each job on a terminal, the progress line erased', async () => {
+    const session = await tmux.start(command('warm'));
+    const screen = await tmux.waitForScreen(session, (s) => /^exit=\d+$/m.test(s));
+    expect(screen).toMatch(/^\[1\/2\] barbers ok \([\d.]+ ms, 1 keys\)\n\[2\/2\] broken failed/m);
+    expect(screen).not.toContain('...');
+    expect(screen).toMatch(/^exit=1$/m);
+  });
+
   describe('clear asks first, showing how many keys match', () => {
     beforeEach(async () => {
       await t.cache.clear();

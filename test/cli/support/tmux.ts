@@ -40,8 +40,9 @@ export class Tmux {
     return name;
   }
 
-  async screen(name: string): Promise<string> {
-    return (await this.tmux('capture-pane', '-p', '-t', name)).stdout;
+  /** The pane's text; with `escapes`, its colours and attributes as escape sequences too. */
+  async screen(name: string, escapes = false): Promise<string> {
+    return (await this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name)).stdout;
   }
 
   async keys(name: string, ...keys: string[]): Promise<void> {
