@@ -143,7 +143,7 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
       expect(seen.sort()).toEqual(names);
 
       const human = await record(cli('keys', 'page:*', '--count', '1'));
-      expect(human.stderr).toMatch(/keys(; next page: --cursor \d+:\d+|, last page)\n$/);
+      expect(human.stderr).toMatch(/^\d+ keys?(; next page: --cursor \d+:\d+|, last page)\n$/);
     });
   });
 
@@ -220,7 +220,7 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
   it('warm: each job as it runs; a failed job → exit 1; an unknown one → exit 2', async () => {
     const one = await record(cli('warm', 'barbers'));
     expect(one.code).toBe(0);
-    expect(one.stdout).toMatch(/^\[1\/1\] barbers ok \([\d.]+ ms, 1 keys\)$/m);
+    expect(one.stdout).toMatch(/^\[1\/1\] barbers ok \([\d.]+ ms, 1 key\)$/m);
     expect(await t.cache.get('barbers:warm')).toEqual({ warmed: true });
 
     const all = await record(cli('warm'));

@@ -76,7 +76,7 @@ describe('nest-cache on a terminal (tmux)', () => {
   it('warm reports each job on a terminal, the progress line erased', async () => {
     const session = await tmux.start(command('warm'));
     const screen = await tmux.waitForScreen(session, (s) => /^exit=\d+$/m.test(s));
-    expect(screen).toMatch(/^\[1\/2\] barbers ok \([\d.]+ ms, 1 keys\)\n\[2\/2\] broken failed/m);
+    expect(screen).toMatch(/^\[1\/2\] barbers ok \([\d.]+ ms, 1 key\)\n\[2\/2\] broken failed/m);
     expect(screen).not.toContain('...');
     expect(screen).toMatch(/^exit=1$/m);
   });

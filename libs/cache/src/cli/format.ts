@@ -37,6 +37,11 @@ export function rate(fraction: number, target = 0.8): string {
   return fraction >= target / 2 ? colors.yellow(text) : colors.red(text);
 }
 
+/** "1 key", "2 keys" */
+export function keyCount(n: number): string {
+  return `${n} key${n === 1 ? '' : 's'}`;
+}
+
 export function ms(value: number): string {
   return value < 10 ? `${value.toFixed(2)} ms` : `${Math.round(value)} ms`;
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../admin-client';
 import type { InvalidationResult, WarmupJobResult, WarmupResult } from '../api-shapes';
-import { colors, fields, ms } from '../format';
+import { colors, fields, keyCount, ms } from '../format';
 import { countKeys } from '../key-pages';
 import { collect } from '../option-parsers';
 import type { AddCommand, Context } from '../program';
@@ -43,14 +43,15 @@ async function clear(ctx: Context, [pattern]: [string?], opts: { yes?: boolean }
       );
     const glob = pattern ?? '*';
     const { count, capped } = await countKeys(ctx.client, glob, COUNT_LIMIT);
-    const what = `${capped ? 'more than ' : ''}${count} key${count === 1 ? '' : 's'}`;
-    if (!(await confirm(`${what} match "${glob}". Delete them? [y/N] `))) {
+    const what = `${capped ? 'more than ' : ''}${keyCount(count)}`;
+    const verb = count === 1 && !capped ? 'matches' : 'match';
+    if (!(await confirm(`${what} ${verb} "${glob}". Delete them? [y/N] `))) {
       ctx.err('nothing deleted');
       return EXIT_FAILED;
     }
   }
   const result = await ctx.client.delete<{ deleted: number }>('/clear', { pattern });
-  ctx.out(ctx.json ? JSON.stringify(result, null, 2) : `deleted ${result.deleted} keys`);
+  ctx.out(ctx.json ? JSON.stringify(result, null, 2) : `deleted ${keyCount(result.deleted)}`);
   return EXIT_OK;
 }
 
@@ -152,7 +153,7 @@ async function jobNames(ctx: Context): Promise<string[] | undefined> {
 
 function jobLine(job: WarmupJobResult, i: number, of: number): string {
   const outcome = job.ok ? colors.green('ok') : colors.red('failed');
-  const keys = job.keys === undefined ? '' : `, ${job.keys} keys`;
+  const warmed = job.keys === undefined ? '' : `, ${keyCount(job.keys)}`;
   const error = job.error ? `: ${job.error}` : '';
-  return `[${i + 1}/${of}] ${job.name} ${outcome} (${ms(job.durationMs)}${keys})${error}`;
+  return `[${i + 1}/${of}] ${job.name} ${outcome} (${ms(job.durationMs)}${warmed})${error}`;
 }

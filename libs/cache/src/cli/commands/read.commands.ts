@@ -11,6 +11,7 @@ import {
   type StatsSnapshot,
 } from '../api-shapes';
 import {
+  keyCount,
   bytes,
   colors,
   COUNTER_HEAD,
@@ -151,7 +152,7 @@ async function keys(
     }
     // the documented shape of --all --json: every key, as one page that is the last
     if (ctx.json) ctx.out(JSON.stringify({ keys: all, cursor: '0', source }, null, 2));
-    else ctx.err(colors.dim(`${count} keys`));
+    else ctx.err(colors.dim(keyCount(count)));
     return EXIT_OK;
   }
   const page = await ctx.client.get<KeysPage>('/keys', {
@@ -168,8 +169,8 @@ async function keys(
   ctx.err(
     colors.dim(
       page.cursor === '0'
-        ? `${page.keys.length} keys, last page`
-        : `${page.keys.length} keys; next page: --cursor ${page.cursor}`,
+        ? `${keyCount(page.keys.length)}, last page`
+        : `${keyCount(page.keys.length)}; next page: --cursor ${page.cursor}`,
     ),
   );
   return EXIT_OK;
