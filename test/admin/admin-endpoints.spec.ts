@@ -177,6 +177,11 @@ describe('admin API endpoints (Redis)', () => {
     expect(await cache.get('products:warm')).toBe('w');
   });
 
+  it('GET warm lists the jobs', async () => {
+    const res = await t.http().get('/cache/warm').set(AUTH).expect(200);
+    expect(res.body).toEqual({ jobs: [{ name: 'products', running: false }] });
+  });
+
   it('GET debug/key/:key describes one entry', async () => {
     const res = await t.http().get('/cache/debug/key/products:1').set(AUTH).expect(200);
     expect(res.body).toMatchObject({
