@@ -285,6 +285,9 @@ describe('nest-cache CLI (built binary, app on real Redis)', () => {
     const cases = [
       ['bogus'],
       ['keys', '--count', '0'],
+      ['watch', '--interval', '0'],
+      // watch needs a terminal; this one is piped
+      ['watch'],
       ['inspect'],
       ['--url', 'not a url', 'stats'],
       // a later --url wins: the app's root, not its admin API
