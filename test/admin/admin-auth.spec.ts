@@ -13,6 +13,7 @@ const PROTECTED: [string, string, object | null][] = [
   ['delete', '/clear?pattern=x:*', null],
   ['post', '/invalidate', { tags: ['t'] }],
   ['post', '/warm', {}],
+  ['get', '/warm', null],
   ['get', '/debug/key/k', null],
   ['get', '/keys', null],
   ['get', '/performance', null],
