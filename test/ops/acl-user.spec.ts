@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
 import { AUTH, startApp, TOKEN, type TestApp } from '../admin/support/admin-app';
 import { RedisServer } from '../support/redis-server';
@@ -18,10 +19,11 @@ export const ACL_RULES = [
   '>cache-secret',
   `~${PREFIX}:*`,
   `&${PREFIX}:*`,
-  '+@connection', // HELLO/PING/AUTH/CLIENT SETNAME... : what any client does on connect
+  '+ping', // health probe (AUTH is open to every user)
+  '+quit', // a polite close
   ...['+get', '+set', '+mget', '+exists', '+pttl', '+incr', '+unlink', '+del', '+scan'],
   ...['+evalsha', '+eval', '+sadd', '+smembers', '+pexpire'],
-  ...['+publish', '+subscribe', '+unsubscribe'],
+  ...['+publish', '+subscribe'],
   '+info', // ioredis's ready check and the health endpoints (server stats, no keys)
 ];
 
@@ -67,6 +69,18 @@ describe('an ACL user limited to the prefix', () => {
       'm',
     ]);
     expect(await other.getOrSet('loaded', () => 'L', { tags: ['l'] })).toBe('L');
+    // the cross-instance lock: one instance loads, the other waits on the lock for its value
+    let loads = 0;
+    const slowLoad = async () => {
+      loads++;
+      await delay(100); // a slow origin: the other instance finds the lock taken
+      return 'locked';
+    };
+    expect(
+      await Promise.all([cache.getOrSet('cold', slowLoad), other.getOrSet('cold', slowLoad)]),
+    ).toEqual(['locked', 'locked']);
+    expect(loads).toBe(1);
+    expect(await cache.delete('cold')).toBe(1);
     expect(await cache.get('loaded')).toBe('L'); // from Redis: a's memory never had it
     expect(await cache.ttl('loaded')).toBeGreaterThan(0);
     // pub/sub: b holds products:1 in memory; a's invalidation reaches it over the channel
@@ -90,11 +104,15 @@ describe('an ACL user limited to the prefix', () => {
     expect((await http().get('/cache/keys').set(AUTH).expect(200)).body.keys).toEqual([
       'products:9',
     ]);
-    expect((await http().get('/cache/debug/key/products:9').set(AUTH).expect(200)).body).toMatchObject(
-      { exists: true, value: 9 },
-    );
+    expect(
+      (await http().get('/cache/debug/key/products:9').set(AUTH).expect(200)).body,
+    ).toMatchObject({ exists: true, value: 9 });
     expect((await http().get('/cache/test').set(AUTH).expect(200)).body.ok).toBe(true);
-    await http().post('/cache/invalidate').set(AUTH).send({ tags: ['x'] }).expect(200);
+    await http()
+      .post('/cache/invalidate')
+      .set(AUTH)
+      .send({ tags: ['x'] })
+      .expect(200);
     expect((await http().delete('/cache/clear').set(AUTH).expect(200)).body.deleted).toBe(1);
     expect(await cache.clear()).toBe(0);
 
