@@ -2,10 +2,10 @@
 // CacheModule (options from CACHE_WORKER_OPTIONS, JSON) and answers commands sent over IPC by
 // the test (test/ops/worker-pool.ts). Times are process.hrtime (CLOCK_MONOTONIC, shared by every
 // process on the machine), in ns, as strings.
+import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as delay } from 'node:timers/promises';
-import 'reflect-metadata';
 import { CacheModule, CacheService, RedisService, type CacheModuleOptions } from '@app/cache';
 
 export type WorkerCommand =

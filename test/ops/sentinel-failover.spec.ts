@@ -93,7 +93,7 @@ describe('Sentinel failover under traffic', () => {
   it('an invalidation made while the old master is still up is not lost', async () => {
     // Sentinel demotes the old master seconds after it names the new one; a client still on it
     // would write there, and the write would vanish when it resyncs (issue 11: a stale read)
-    const [a, b] = apps;
+    const [a, b] = apps; // booted by the test above, now on the first failover's master
     await a.cache.set('window', 'before', { tags: ['window'] });
     expect(await b.cache.get('window')).toBe('before');
     const oldMaster = await group.master();
