@@ -1,4 +1,5 @@
-// A real Redis Cluster of N masters (no replicas) on loopback, built from RedisServer processes.
+// A real Redis Cluster of N masters, each with R replicas (none by default), on loopback, built
+// from RedisServer processes.
 import { freePort, runRedisCli } from './probes';
 import { RedisServer } from './redis-server';
 import { waitFor } from './wait-for';
@@ -8,6 +9,8 @@ const READY_TIMEOUT_MS = 15_000;
 export interface RedisClusterOptions {
   /** Number of masters; Redis requires at least 3. */
   masters?: number;
+  /** Replicas per master (`--cluster-replicas`). */
+  replicas?: number;
   /** Extra redis-server arguments for every node, e.g. ['--cluster-node-timeout', '1000']. */
   args?: string[];
 }
@@ -17,10 +20,33 @@ export interface ClusterNode {
   port: number;
 }
 
-export class RedisCluster {
-  private constructor(readonly servers: RedisServer[]) {}
+/** One line of CLUSTER NODES. */
+export interface ClusterNodeState {
+  id: string;
+  port: number;
+  flags: string[];
+  /** the id of its master, for a replica */
+  masterId?: string;
+  /** slot ranges, e.g. ['0-5460'] */
+  slots: string[];
+}
 
-  static async start({ masters = 3, args = [] }: RedisClusterOptions = {}): Promise<RedisCluster> {
+export interface KilledMaster {
+  id: string;
+  replicaIds: string[];
+}
+
+export class RedisCluster {
+  private constructor(
+    readonly servers: RedisServer[],
+    private readonly replicas: number,
+  ) {}
+
+  static async start({
+    masters = 3,
+    replicas = 0,
+    args = [],
+  }: RedisClusterOptions = {}): Promise<RedisCluster> {
     const startNode = async () => {
       const port = await freePort();
       // The bus port defaults to port + 10000, which is past 65535 for much of the ephemeral
@@ -36,9 +62,10 @@ export class RedisCluster {
         ],
       });
     };
-    const started = await Promise.allSettled(Array.from({ length: masters }, startNode));
+    const count = masters * (1 + replicas);
+    const started = await Promise.allSettled(Array.from({ length: count }, startNode));
     const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const cluster = new RedisCluster(servers);
+    const cluster = new RedisCluster(servers, replicas);
     try {
       const failed = started.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -54,9 +81,81 @@ export class RedisCluster {
     return this.servers.map(({ host, port }) => ({ host, port }));
   }
 
-  /** Empties every master (FLUSHALL only reaches the node it is sent to). */
+  /** Empties every master (FLUSHALL only reaches the node it is sent to; replicas follow). */
   async flushall(): Promise<void> {
-    await Promise.all(this.servers.map((server) => server.flushall()));
+    const states = await this.state();
+    const masters = this.servers.filter((s) =>
+      states.some((n) => n.port === s.port && isMaster(n)),
+    );
+    await Promise.all(masters.map((server) => server.flushall()));
+  }
+
+  /** CLUSTER NODES as seen by a live node. */
+  async state(): Promise<ClusterNodeState[]> {
+    const live = await this.live();
+    return parseNodes(await live.cli('CLUSTER', 'NODES'));
+  }
+
+  /** The server of the master that owns the slot of `key`. */
+  async masterOf(key: string): Promise<RedisServer> {
+    const live = await this.live();
+    const slot = Number(await live.cli('CLUSTER', 'KEYSLOT', key));
+    const owner = (await this.state()).find(
+      (n) => isMaster(n) && n.slots.some((range) => inRange(slot, range)),
+    );
+    const server = this.servers.find((s) => s.port === owner?.port);
+    if (!server) throw new Error(`no live master owns slot ${slot}`);
+    return server;
+  }
+
+  /** SIGKILLs a master, as in a crash; returns its id and its replicas' ids for untilPromoted(). */
+  async killMaster(server: RedisServer): Promise<KilledMaster> {
+    const nodes = await this.state();
+    const master = nodes.find((n) => n.port === server.port && isMaster(n));
+    if (!master) throw new Error(`:${server.port} is not a master`);
+    const replicaIds = nodes.filter((n) => n.masterId === master.id).map((n) => n.id);
+    await server.kill();
+    return { id: master.id, replicaIds };
+  }
+
+  /**
+   * Waits until a replica of the killed master is a master owning slots, the dead one is
+   * flagged fail, and every live node reports the cluster ok again. Returns the promoted server.
+   */
+  async untilPromoted(killed: KilledMaster, timeoutMs = READY_TIMEOUT_MS): Promise<RedisServer> {
+    let heir: ClusterNodeState | undefined;
+    let last = '';
+    await waitFor(
+      async () => {
+        const live = await this.liveServers();
+        const infos = await Promise.all(live.map((s) => s.cli('CLUSTER', 'INFO')));
+        const nodes = parseNodes((last = await live[0].cli('CLUSTER', 'NODES')));
+        const dead = nodes.find((n) => n.id === killed.id);
+        heir = nodes.find((n) => killed.replicaIds.includes(n.id) && isMaster(n));
+        return (
+          dead?.flags.includes('fail') === true &&
+          (heir?.slots.length ?? 0) > 0 &&
+          infos.every((info) => info.includes('cluster_state:ok'))
+        );
+      },
+      {
+        timeoutMs,
+        intervalMs: 100,
+        message: () => `no replica of ${killed.id} was promoted\n${last}`,
+      },
+    );
+    return this.servers.find((s) => s.port === heir?.port) as RedisServer;
+  }
+
+  private async liveServers(): Promise<RedisServer[]> {
+    const alive = await Promise.all(this.servers.map((s) => s.ping()));
+    return this.servers.filter((_, i) => alive[i]);
+  }
+
+  private async live(): Promise<RedisServer> {
+    const [first] = await this.liveServers();
+    if (!first) throw new Error('no cluster node answers PING');
+    return first;
   }
 
   async shutdown(): Promise<void> {
@@ -65,7 +164,15 @@ export class RedisCluster {
 
   private async create(): Promise<void> {
     const addresses = this.servers.map(({ host, port }) => `${host}:${port}`);
-    const argv = ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'];
+    const replicas = String(this.replicas);
+    const argv = [
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      replicas,
+      '--cluster-yes',
+    ];
     await runRedisCli(argv, READY_TIMEOUT_MS);
     // `--cluster create` returns once the nodes agree on the config epoch; each node only
     // reports ok once it has heard about every slot owner, which takes a few gossip rounds.
@@ -73,11 +180,21 @@ export class RedisCluster {
     await waitFor(
       async () => {
         const infos = await Promise.all(this.servers.map((s) => s.cli('CLUSTER', 'INFO')));
-        last = infos.join('\n---\n');
-        return infos.every(
-          (info) =>
-            info.includes('cluster_state:ok') &&
-            info.includes(`cluster_known_nodes:${this.servers.length}`),
+        // ROLE of a replica: slave, host, port, link state, offset. One that has not synced
+        // yet could not take over from its master.
+        const roles = await Promise.all(this.servers.map((s) => s.cli('ROLE')));
+        last = [...infos, ...roles].join('\n---\n');
+        const synced = roles.every((role) => {
+          const [kind, , , link] = role.split('\n');
+          return kind !== 'slave' || link === 'connected';
+        });
+        return (
+          synced &&
+          infos.every(
+            (info) =>
+              info.includes('cluster_state:ok') &&
+              info.includes(`cluster_known_nodes:${this.servers.length}`),
+          )
         );
       },
       {
@@ -87,4 +204,29 @@ export class RedisCluster {
       },
     );
   }
+}
+
+function parseNodes(text: string): ClusterNodeState[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, address, flags, master, , , , , ...slots] = line.split(' ');
+      return {
+        id,
+        port: Number(address.split('@')[0].split(':')[1]),
+        flags: flags.split(','),
+        masterId: master === '-' ? undefined : master,
+        slots: slots.filter((s) => !s.startsWith('[')),
+      };
+    });
+}
+
+function isMaster(node: ClusterNodeState): boolean {
+  return node.flags.includes('master') && !node.flags.includes('fail');
+}
+
+function inRange(slot: number, range: string): boolean {
+  const [from, to = from] = range.split('-').map(Number);
+  return slot >= from && slot <= to;
 }

@@ -45,7 +45,10 @@ export function recommendations(input: RecommendationInput): string[] {
     out.push('the Redis circuit breaker is open: Redis calls are skipped for now');
   if (info) {
     const evicted = Number(info.evicted_keys ?? 0);
-    if (evicted > 0) out.push(`Redis evicted ${evicted} keys: raise maxmemory or shorten TTLs`);
+    if (evicted > 0)
+      out.push(
+        `Redis evicted ${evicted} keys (index sets and markers too, which invalidation relies on): raise maxmemory or shorten TTLs`,
+      );
     const fragmentation = Number(info.mem_fragmentation_ratio ?? 0);
     if (fragmentation > HIGH_FRAGMENTATION) {
       out.push(
@@ -53,10 +56,12 @@ export function recommendations(input: RecommendationInput): string[] {
       );
     }
     if (info.maxmemory === '0')
-      out.push('Redis has no maxmemory: set one with an LRU/LFU eviction policy for a cache');
+      out.push(
+        'Redis has no maxmemory: set one, with volatile-ttl or volatile-lru (docs/DEPLOYMENT.md)',
+      );
     else if (info.maxmemory_policy === 'noeviction') {
       out.push(
-        'Redis maxmemory-policy is noeviction: writes fail when full; use allkeys-lru or volatile-lru',
+        'Redis maxmemory-policy is noeviction: writes fail when full; use volatile-ttl or volatile-lru (allkeys-* may evict the invalidation ledger)',
       );
     }
   }

@@ -53,7 +53,11 @@ export function buildRedisClient(
     });
     return { client, mode: 'cluster', owned: true };
   }
-  const client = new Redis({ ...base, ...connection, ...pinned(base) });
+  // Sentinel: follow a failover as soon as the sentinels announce it (+switch-master). Otherwise
+  // ioredis stays on the old master until Sentinel demotes it, seconds later, and what it writes
+  // there meanwhile (invalidations too) is lost when it resyncs: a stale read after.
+  const follow = connection.sentinels ? { failoverDetector: true } : {};
+  const client = new Redis({ ...base, ...follow, ...connection, ...pinned(base) });
   return { client, mode: connection.sentinels ? 'sentinel' : 'standalone', owned: true };
 }
 

@@ -157,7 +157,9 @@ async function close(client: AnyRedis): Promise<void> {
   try {
     if (client.status === 'ready') {
       await client.quit();
-      return;
+      // quit() leaves ioredis' Sentinel failover detector subscribed to the sentinels;
+      // disconnect() is what releases it (and is a no-op on a connection already closed)
+      if (client instanceof Cluster) return;
     }
   } catch {
     // fall through: a connection that cannot quit politely is cut
