@@ -86,19 +86,12 @@ describe('three app processes on one Cluster', () => {
     expect(loaders).toEqual([1, 1, 1]); // every caller in every process got the one value
   });
 
-  // KNOWN DEFECT, issue 8 §2 (the lead's fix): a flight that starts after an invalidation reached
-  // Redis but before its bus message reached this process is detached when the message lands,
-  // and a detached lock waiter loads on its own: 2 or 3 loads. Between processes the window is
-  // the bus delivery time (a hop over the cluster bus), so whether a run hits it depends on
-  // timing: after clear(), 2-3 loads in every run so far; after a tag invalidation, 3 loads in
-  // one run and 1 load in all 10 rounds of another. Too timing-dependent for `it.failing`, so
-  // it runs on demand until the fix lands:
-  // OPS_AFTER_INVALIDATION=1 npx jest test/ops/multi-process.spec.ts; then make it a plain it.each.
-  const afterInvalidation = process.env.OPS_AFTER_INVALIDATION ? it.each : it.skip.each;
-  afterInvalidation([
+  // Right after an invalidation, the others' flights may begin before its bus message arrives
+  // (a hop over the cluster bus): they must stay single flight when it lands.
+  it.each([
     ['a tag invalidation', { tags: ['hot'] }],
     ['clear()', { all: true }],
-  ])('[needs issue 8 §2] one loader call right after %s', async (_, invalidation) => {
+  ])('one loader call right after %s', async (_, invalidation) => {
     const [a] = workers;
     for (let round = 0; round < 10; round++) {
       const key = `hot:${round}`;
