@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Cached, CacheModule, CacheService } from '@app/cache';
 import type { RedisServer } from '../test/support/redis-server';
 import { waitFor } from '../test/support/wait-for';
-import { nsPerOp, type Row } from './measure';
+import { median, nsPerOp, type Row } from './measure';
 
 const VALUE = { id: 42, name: 'Ana', slots: ['09:00', '09:30', '10:00'], active: true };
 
@@ -120,9 +120,4 @@ async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
     await waitFor(() => nest.get(RedisService).status === 'ready', { message: 'redis not ready' });
   }
   return nest;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
