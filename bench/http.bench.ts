@@ -35,12 +35,20 @@ export async function httpBench(): Promise<Row[]> {
   }
 }
 
+/** How a forked bench process runs TypeScript, as the parent does. */
+export const TS_NODE_ARGS = [
+  '-r',
+  'ts-node/register/transpile-only',
+  '-r',
+  'tsconfig-paths/register',
+];
+
 /** Forks a bench app (a .ts file that sends `{ port }` once it listens), so load and app do not share a CPU loop. */
 export async function startServer(
   file: string,
 ): Promise<{ url: (path: string) => string; stop: () => void }> {
   const child = fork(file, [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+    execArgv: TS_NODE_ARGS,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const stop = () => {

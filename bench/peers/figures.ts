@@ -23,16 +23,23 @@ export function figure(samples: number[], unit: string, better: Figure['better']
   return { samples, unit, better };
 }
 
-/** Half the range of the samples relative to their median: how much a run moves from the next. */
+/**
+ * How much a run moves from the next: half the range of the samples relative to their median,
+ * leaving out the highest and the lowest when there are five or more (one busy moment on a
+ * shared machine should not make every comparison a tie).
+ */
 export function spread(f: Figure): number {
   const mid = median(f.samples);
-  if (f.samples.length < 2 || mid === 0) return 0;
-  return (Math.max(...f.samples) - Math.min(...f.samples)) / (2 * Math.abs(mid));
+  const sorted = [...f.samples].sort((a, b) => a - b);
+  const kept = sorted.length >= 5 ? sorted.slice(1, -1) : sorted;
+  if (kept.length < 2 || mid === 0) return 0;
+  return (kept[kept.length - 1] - kept[0]) / (2 * Math.abs(mid));
 }
 
 /**
- * `a / b` of the medians, or "tie" when that ratio is within the two figures' spreads together:
- * on a noisy machine a difference smaller than the run-to-run movement is not a result.
+ * `a / b` of the medians, or "tie" when that ratio is within the two figures' spreads together
+ * (either way: 1.3x and 1/1.3x are the same distance): a difference smaller than the
+ * run-to-run movement is not a result.
  */
 export function ratio(a: Figure, b: Figure): string {
   const ma = median(a.samples);
@@ -40,7 +47,7 @@ export function ratio(a: Figure, b: Figure): string {
   if (ma === mb) return 'tie';
   if (mb === 0) return '∞';
   const r = ma / mb;
-  if (Math.abs(r - 1) <= spread(a) + spread(b)) return 'tie';
+  if (Math.abs(Math.log(r)) <= Math.log(1 + spread(a) + spread(b))) return 'tie';
   return `${r >= 100 ? r.toFixed(0) : r.toFixed(2)}x`;
 }
 

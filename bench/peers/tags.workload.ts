@@ -1,4 +1,7 @@
 import { Redis } from 'ioredis';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { TS_NODE_ARGS } from '../http.bench';
 import { figure, percentile, type Figure, type PeerRow } from './figures';
 import { closeAll, countingLoader, floorRow, open, row } from './runs';
 import type { Scale } from './scale';
@@ -27,7 +30,7 @@ export async function tagWorkload(
 ): Promise<PeerRow[]> {
   const { entries, others, runs } = scale.tags;
   const raw = new Redis(url);
-  const probe = new Redis(url);
+  const probe = await startProbe(url);
   await populate(raw, others);
   const subjects = (
     await open(factories, (i) => ({
@@ -70,7 +73,7 @@ export async function tagWorkload(
     await closeAll(subjects);
     await raw.flushall();
     raw.disconnect();
-    probe.disconnect();
+    probe.stop();
   }
   const workload = `tag invalidation, ${entries} entries, ${others} other keys`;
   const of = (name: string, pick: (r: Run) => number): Figure =>
@@ -129,18 +132,41 @@ async function seedsWay(raw: Redis, entries: number): Promise<Prepared> {
   };
 }
 
-/** One GET at a time on an unrelated key until `until` settles; the latency of each, in ms. */
-async function probeWhile(probe: Redis, until: Promise<unknown>): Promise<number[]> {
-  let settled = false;
-  void until.finally(() => (settled = true)).catch(() => undefined);
-  const latencies: number[] = [];
-  do {
-    const t0 = performance.now();
-    await probe.get('other:1');
-    latencies.push(performance.now() - t0);
-  } while (!settled);
+type Probe = { ask(message: 'start' | 'stop'): Promise<unknown> };
+
+/** GETs of an unrelated key, one at a time from another process, while `until` runs (ms each). */
+async function probeWhile(probe: Probe, until: Promise<unknown>): Promise<number[]> {
+  await probe.ask('start');
+  await until.catch(() => undefined);
+  const latencies = (await probe.ask('stop')) as number[];
   await until;
   return latencies;
+}
+
+async function startProbe(url: string) {
+  const child = fork(join(__dirname, 'probe-child.ts'), [url], {
+    execArgv: TS_NODE_ARGS,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let answer: ((reply: unknown) => void) | undefined;
+  child.on('message', (reply) => answer?.(reply));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`GET probe exited with ${code}`))),
+  );
+  exited.catch(() => undefined); // reported by the next ask, if any
+  const probe = {
+    ask: (message: 'start' | 'stop') => {
+      const reply = new Promise<unknown>((resolve) => (answer = resolve));
+      child.send(message);
+      return Promise.race([reply, exited]);
+    },
+    stop: () => {
+      child.disconnect();
+      child.kill();
+    },
+  };
+  await probeWhile(probe, pause(10)); // connected before anything is measured
+  return probe;
 }
 
 /** Unrelated keys: DEBUG POPULATE (enabled on the server we started), else pipelined SETs. */

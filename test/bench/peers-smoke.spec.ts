@@ -58,6 +58,7 @@ describe('bench:peers at a small size', () => {
     ['stampede, 50 callers, 1 instance', [OURS, ...PEERS]],
     ['stampede, 50 callers, 3 instances', [OURS, ...PEERS]],
     ['stampede right after an invalidation, 3 instances', [OURS, ...PEERS]],
+    ['callers served the old value after an invalidation, 3 instances', [OURS, ...PEERS]],
     ['coherence: B stops serving a key A deleted, p50', [OURS, 'bentocache']],
     ['coherence: B stops serving a key A deleted, p99', [OURS, 'bentocache']],
     [
