@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import { Redis } from 'ioredis';
 import { writeFileSync } from 'node:fs';
 import { RedisServer } from '../../test/support/redis-server';
+import { environment } from './environment';
 import { renderTable, type PeerRow } from './figures';
 import { coherenceWorkload } from './coherence.workload';
 import { hitWorkloads } from './hits.workload';
@@ -27,6 +29,9 @@ async function main(): Promise<void> {
   const server = await RedisServer.start({ args: ['--enable-debug-command', 'yes'] });
   const rows: PeerRow[] = [];
   const started = Date.now();
+  const redis = new Redis(server.url);
+  const machine = await environment(redis);
+  redis.disconnect();
   try {
     const step = async (name: string, run: () => Promise<PeerRow[]>) => {
       const t0 = Date.now();
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   } finally {
     await server.shutdown();
   }
-  console.log(renderTable(rows));
+  console.log(`${machine}\n\n${renderTable(rows)}`);
   console.log(`\nscale ${scale.name}, ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(rows, null, 2));
 }

@@ -21,7 +21,7 @@ describe('bench:peers at a small size', () => {
     const json = join(dir, 'rows.json');
     stdout = await run(json);
     rows = JSON.parse(readFileSync(json, 'utf8')) as PeerRow[];
-  }, 240_000);
+  }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
