@@ -48,7 +48,7 @@ export function ratio(a: Figure, b: Figure): string {
   if (mb === 0) return '∞';
   const r = ma / mb;
   if (Math.abs(Math.log(r)) <= Math.log(1 + spread(a) + spread(b))) return 'tie';
-  return `${r >= 100 ? r.toFixed(0) : r.toFixed(2)}x`;
+  return `${r >= 100 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 }
 
 export function percentile(values: number[], p: number): number {

@@ -24,7 +24,7 @@ const FULL: Scale = {
   zipf: { keys: 10_000, memory: 1_000, ops: 20_000, concurrency: 32, runs: 3 },
   stampede: { callers: 1_000, loaderMs: 20, runs: 3 },
   tags: { entries: 10_000, others: 1_000_000, runs: 3 },
-  http: { seconds: 3, passes: 3, connections: 10 },
+  http: { seconds: 2, passes: 5, connections: 10 },
   coherence: { samples: 50 },
 };
 
