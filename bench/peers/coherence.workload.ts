@@ -42,7 +42,7 @@ export async function coherenceWorkload(
     ['p99', 99],
   ] as const) {
     const workload = `coherence: B stops serving a key A deleted, ${what}`;
-    const of = (name: string) => figure([percentile(samples.get(name) ?? [], p)], 'ms', 'lower');
+    const of = (name: string) => figure([percentile(samples.get(name) ?? [], p)], 'ms');
     const floor = of('pub/sub');
     rows.push(floorRow(workload, 'one Redis pub/sub message', floor));
     for (const [a] of pairs) {

@@ -4,8 +4,6 @@ import { median } from '../measure';
 export interface Figure {
   samples: number[];
   unit: string;
-  /** which way is better, for the reading; ratios are always figure / reference */
-  better: 'lower' | 'higher';
 }
 
 export interface PeerRow {
@@ -19,8 +17,8 @@ export interface PeerRow {
 
 export const OURS = 'nest-tiered (ours)';
 
-export function figure(samples: number[], unit: string, better: Figure['better']): Figure {
-  return { samples, unit, better };
+export function figure(samples: number[], unit: string): Figure {
+  return { samples, unit };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { figure, type PeerRow } from './figures';
+import { figure, OURS, type PeerRow } from './figures';
 import { alternate, closeAll, countingLoader, floorRow, open, row } from './runs';
 import type { Scale } from './scale';
 import { TTL_SECONDS, valueFor, type Subject, type SubjectFactory } from './subjects/subject';
@@ -58,7 +58,7 @@ async function memoryHits(factories: SubjectFactory[], scale: Scale): Promise<Pe
     );
     if (sink === undefined) throw new Error('the memory-hit benchmark read nothing');
     expectHitsOnly(calls(), subjects.length);
-    const unit = (name: string) => figure(samples[name], 'ns/op', 'lower');
+    const unit = (name: string) => figure(samples[name], 'ns/op');
     const lruFloor = unit('lru-cache get');
     return [
       floorRow('memory-tier hit', 'lru-cache get', lruFloor),
@@ -130,7 +130,6 @@ function rowsAgainst(
     figure(
       samples[name].map((ns) => ns / 1000),
       'µs/op',
-      'lower',
     );
   const floor = us(floorName);
   return [
@@ -167,9 +166,5 @@ function burstOf<T>(call: () => Promise<T>): Promise<T>[] {
 }
 
 function methodNote(library: string): string | undefined {
-  return library.includes('ours')
-    ? '@Cached'
-    : library === 'async-cache-dedupe'
-      ? 'define()'
-      : undefined;
+  return library === OURS ? '@Cached' : library === 'async-cache-dedupe' ? 'define()' : undefined;
 }

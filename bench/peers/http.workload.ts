@@ -31,7 +31,7 @@ export async function httpWorkload(scale: Scale): Promise<PeerRow[]> {
     server.stop();
   }
   const workload = `HTTP GET, ${connections} connections`;
-  const of = (path: string) => figure(samples.get(path) ?? [], 'req/s', 'higher');
+  const of = (path: string) => figure(samples.get(path) ?? [], 'req/s');
   const floor = of('/bare');
   return ROUTES.map(([path, library, note]) =>
     path === '/bare'

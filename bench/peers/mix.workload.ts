@@ -51,20 +51,19 @@ export async function mixWorkload(
     raw.disconnect();
     await closeAll(subjects);
   }
-  const of = (name: string, pick: (p: Pass) => number, unit: string, better: 'lower' | 'higher') =>
-    figure((passes.get(name) ?? []).map(pick), unit, better);
+  const of = (name: string, pick: (p: Pass) => number, unit: string) =>
+    figure((passes.get(name) ?? []).map(pick), unit);
   const rows: PeerRow[] = [];
-  const measures: [string, (p: Pass) => number, string, 'lower' | 'higher'][] = [
-    ['throughput', (p) => p.opsPerSec, 'ops/s', 'higher'],
-    ['read p99', (p) => p.p99Ms, 'ms', 'lower'],
-    ['hit ratio', (p) => p.hitRatio * 100, '%', 'higher'],
+  const measures: [string, (p: Pass) => number, string][] = [
+    ['throughput', (p) => p.opsPerSec, 'ops/s'],
+    ['read p99', (p) => p.p99Ms, 'ms'],
+    ['hit ratio', (p) => p.hitRatio * 100, '%'],
   ];
-  for (const [what, pick, unit, better] of measures) {
+  for (const [what, pick, unit] of measures) {
     const workload = `${WORKLOAD}: ${what}`;
-    const floor = of('ioredis cache-aside', pick, unit, better);
+    const floor = of('ioredis cache-aside', pick, unit);
     rows.push(floorRow(workload, 'ioredis cache-aside', floor));
-    for (const s of subjects)
-      rows.push(row(workload, s.library, of(s.library, pick, unit, better), floor));
+    for (const s of subjects) rows.push(row(workload, s.library, of(s.library, pick, unit), floor));
   }
   return rows;
 }

@@ -55,6 +55,9 @@ export function row(
   return { workload, library, figure: value, floor, note };
 }
 
+type Loaded = ReturnType<typeof valueFor> & { loader: number };
+let loaders = 0;
+
 /**
  * A loader that counts its calls: the figure of the stampede workloads, a check everywhere else.
  * Each value names the loader that made it, so a value from an earlier loader can be told apart.
@@ -76,6 +79,3 @@ export function countingLoader(delayMs = 0): {
     madeThis: (value) => (value as Loaded | undefined)?.loader === loader,
   };
 }
-
-export type Loaded = ReturnType<typeof valueFor> & { loader: number };
-let loaders = 0;

@@ -61,7 +61,7 @@ async function stampedes(group: Subject[], scale: Scale): Promise<PeerRow[]> {
     after.stale.push(result.stale);
   }
   const note = (ms: number[]) => `all served in ${median(ms).toFixed(0)} ms`;
-  const calls = (samples: number[]) => figure(samples, 'loader calls', 'lower');
+  const calls = (samples: number[]) => figure(samples, 'loader calls');
   return [
     row(
       `stampede, ${callers} callers, 1 instance`,
@@ -87,7 +87,7 @@ async function stampedes(group: Subject[], scale: Scale): Promise<PeerRow[]> {
     row(
       `callers served the old value after an invalidation, ${INSTANCES} instances`,
       library,
-      figure(after.stale, `of ${callers}`, 'lower'),
+      figure(after.stale, `of ${callers}`),
       undefined,
       converged ? undefined : 'no bus: the other instances keep it until the TTL',
     ),

@@ -77,7 +77,7 @@ export async function tagWorkload(
   }
   const workload = `tag invalidation, ${entries} entries, ${others} other keys`;
   const of = (name: string, pick: (r: Run) => number): Figure =>
-    figure((results.get(name) ?? []).map(pick), 'ms', 'lower');
+    figure((results.get(name) ?? []).map(pick), 'ms');
   const rows: PeerRow[] = [];
   for (const [what, pick] of [
     ['time', (r: Run) => r.ms],
@@ -86,7 +86,7 @@ export async function tagWorkload(
   ] as const) {
     const floor = of(SEEDS, pick);
     if (what === 'GET probe p99') {
-      rows.push(floorRow(`${workload}: ${what}`, 'idle Redis', figure(idle, 'ms', 'lower')));
+      rows.push(floorRow(`${workload}: ${what}`, 'idle Redis', figure(idle, 'ms')));
     }
     rows.push(row(`${workload}: ${what}`, SEEDS, floor));
     for (const s of subjects)
