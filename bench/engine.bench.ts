@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { Injectable } from '@nestjs/common';
 import { Cached, CacheModule, CacheService } from '@app/cache';
 import type { RedisServer } from '../test/support/redis-server';
-import { nsPerOp, type Row } from './measure';
+import { median, nsPerOp, type Row } from './measure';
 
 const VALUE = { id: 42, name: 'Ana', slots: ['09:00', '09:30', '10:00'], active: true };
 
@@ -115,9 +115,4 @@ export async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
   const nest = moduleRef.createNestApplication({ logger: ['error'] });
   await nest.init();
   return nest;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }

@@ -21,9 +21,14 @@ export interface Row {
  */
 export async function nsPerOp(
   tasks: Record<string, () => unknown>,
-  { batch = 1_000, time = 1_000 } = {},
+  { batch = 1_000, time = 1_000, warmupTime = 200, iterations = 64 } = {},
 ): Promise<Record<string, number>> {
-  const bench = new Bench({ time, warmupTime: 200 });
+  const bench = new Bench({
+    time,
+    warmupTime,
+    iterations,
+    warmupIterations: Math.min(16, iterations),
+  });
   for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
   await bench.run();
   const out: Record<string, number> = {};
@@ -33,6 +38,11 @@ export async function nsPerOp(
     out[task.name] = (ms * 1e6) / batch;
   }
   return out;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export function printRows(rows: Row[]): boolean {
