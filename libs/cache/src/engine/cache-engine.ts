@@ -133,7 +133,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const started = this.stats.sampleHit() ? performance.now() : 0;
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
     if (hit === undefined || coarseNow() >= hit.e) return undefined;
-    this.stats.hit(hit.n, started === 0 ? undefined : performance.now() - started);
+    this.stats.hit(hit.n, started === 0 ? undefined : performance.now() - started, key);
     return hit;
   }
 
@@ -149,7 +149,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     // not fresh: an entry still within stale-while-revalidate is served while one refresh runs
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
     if (hit !== undefined && Date.now() < hit.s) {
-      this.stats.staleHit(hit.n);
+      this.stats.staleHit(hit.n, key);
       this.loader.refresh(key, load, opts);
       return { value: hit.v, source: 'stale', envelope: hit };
     }
@@ -161,7 +161,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const hit = this.memory?.get(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
-      this.stats.hit(hit.n);
+      this.stats.hit(hit.n, undefined, key);
       return hit.v;
     }
     const started = performance.now();
@@ -182,12 +182,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const hit = this.peekMemory(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
-      if (count) this.stats.hit(hit.n);
+      if (count) this.stats.hit(hit.n, undefined, key);
       return hit;
     }
     const [envelope] = (await this.lookup<T>([key])).found;
     if (envelope !== undefined && Date.now() < envelope.e) {
-      if (count) this.stats.hit(envelope.n);
+      if (count) this.stats.hit(envelope.n, undefined, key);
       return envelope;
     }
     if (count) this.stats.miss(this.policy.namespaceOf(key, undefined), key, 0);

@@ -29,9 +29,9 @@ export class Loader {
     if (outcome.source === 'loader' || outcome.source === 'grace') {
       this.engine.stats.miss(ns, key, performance.now() - started);
     } else if (outcome.source === 'stale') {
-      this.engine.stats.staleHit(ns);
+      this.engine.stats.staleHit(ns, key);
       this.refresh(key, load, opts);
-    } else this.engine.stats.hit(ns);
+    } else this.engine.stats.hit(ns, undefined, key);
     return outcome;
   }
 
@@ -98,6 +98,7 @@ export class Loader {
       engine.stats.load(flight.namespace);
       value = await load();
     } catch (err) {
+      engine.stats.loadFailed(flight.namespace, key, err);
       await this.release(key, lock.token);
       if (stale && Date.now() < stale.g) {
         engine.stats.error(flight.namespace);

@@ -1,4 +1,5 @@
 import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
+import { resolveMonitoring } from './resolve-monitoring';
 import type { ResolvedCacheOptions } from './resolved-options';
 
 /** An option the application was given cannot work: thrown at bootstrap, naming the option. */
@@ -124,6 +125,7 @@ export function resolveOptions(
     grace: seconds('grace', raw.grace ?? 0),
     compressThreshold,
     invalidationRules: raw.invalidationRules ?? [],
+    monitoring: resolveMonitoring(raw.monitoring, env),
     raw,
   };
 }
@@ -217,14 +219,14 @@ function optionalSeconds(option: string, value: unknown): number | undefined {
   return value === undefined ? undefined : seconds(option, value);
 }
 
-function positiveInt(option: string, value: unknown): number {
+export function positiveInt(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new CacheOptionsError(option, 'expected a positive integer', value);
   }
   return value;
 }
 
-function envNumber(env: Env, name: string): number | undefined {
+export function envNumber(env: Env, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   const value = Number(text);
