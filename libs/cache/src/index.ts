@@ -6,6 +6,7 @@ export type {
   HttpOptions,
   LockOptions,
   MemoryTierOptions,
+  MonitoringOptions,
   NamespaceOptions,
   RedisConnection,
   ResilienceOptions,
@@ -27,6 +28,9 @@ export { WarmUp, type WarmUpSpec } from './warmup/warm-up.decorator';
 export { WarmupRunner, type WarmupResult, type WarmupJobResult } from './warmup/warmup.runner';
 export { UnknownWarmupJobError } from './warmup/warmup.errors';
 export type { HealthReport } from './admin/cache-health.service';
+export type { AlertState, CacheEvent, CacheEventType } from './monitoring/cache-events';
+export { CacheMonitor } from './monitoring/cache-monitor.service';
+export type { AlertName, Reading } from './monitoring/alert-rules';
 export { Cached, type CachedOptions } from './decorators/cached.decorator';
 export {
   InvalidateOn,

@@ -2,8 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CACHE_OPTIONS } from '../cache.constants';
 import { CacheEngine } from '../engine/cache-engine';
+import { CacheMonitor } from '../monitoring/cache-monitor.service';
+import { registerMonitoringMetrics } from '../monitoring/monitoring-metrics';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
+import { RedisService } from '../redis/redis.service';
 import type { CounterSnapshot } from '../stats/cache-stats';
+import { WarmupRunner } from '../warmup/warmup.runner';
 
 const NO_NAMESPACE = '(none)';
 const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -22,6 +26,9 @@ export class CacheMetrics {
   constructor(
     private readonly engine: CacheEngine,
     @Inject(CACHE_OPTIONS) options: ResolvedCacheOptions,
+    redisService: RedisService,
+    warmups: WarmupRunner,
+    monitor: CacheMonitor,
   ) {
     this.registry.setDefaultLabels({ prefix: options.keyPrefix });
     this.counter('cache_hits_total', 'Lookups answered by a fresh entry', 'hits');
@@ -50,6 +57,7 @@ export class CacheMetrics {
       redis.status === 'ready' ? 1 : 0,
     );
     this.latencyGauge();
+    registerMonitoringMetrics(this.registry, { engine, redis: redisService, warmups, monitor });
   }
 
   metrics(): Promise<string> {
@@ -100,7 +108,7 @@ export class CacheMetrics {
     const stats = this.engine.stats;
     new Gauge({
       name: 'cache_latency_ms',
-      help: 'Lookup latency percentiles in ms over the last samples, by outcome',
+      help: 'Lookup latency percentiles in ms over the last samples (prefer cache_lookup_duration_seconds)',
       labelNames: ['namespace', 'outcome', 'quantile'],
       registers: [this.registry],
       collect() {
