@@ -74,10 +74,11 @@ export function assess(o: Observation, t: Thresholds): Reading[] {
     message: `Redis is not usable (circuit ${redis.circuit}): serving from memory and loaders`,
   });
   const { usedMemory, maxMemory } = redis;
-  const ratio = usedMemory !== undefined && maxMemory ? round(usedMemory / maxMemory) : undefined;
+  // no INFO (Redis down): nothing to judge; maxmemory 0: no limit to come near
+  const ratio =
+    usedMemory === undefined ? undefined : maxMemory ? round(usedMemory / maxMemory) : 0;
   readings.push({
     alert: 'redis-memory',
-    // no maxmemory (0) or no INFO (Redis down): nothing to compare against
     firing: ratio === undefined ? undefined : ratio > t.redisMemoryRatio,
     value: ratio ?? 0,
     threshold: t.redisMemoryRatio,
