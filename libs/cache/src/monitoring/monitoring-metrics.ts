@@ -160,6 +160,14 @@ function redisMemory(registry: Registry, redis: RedisService): void {
         if (value !== undefined) this.set(Number(value));
       },
     });
+  new Gauge({
+    name: 'cache_redis_configured',
+    help: 'Redis configured (1) or memory-only mode (0): cache_redis_up is 0 in both when not usable',
+    registers: [registry],
+    collect() {
+      this.set(redis.client === null ? 0 : 1);
+    },
+  });
   gauge('cache_redis_used_memory_bytes', 'Redis used_memory', 'used_memory');
   gauge('cache_redis_maxmemory_bytes', 'Redis maxmemory (0: no limit)', 'maxmemory');
   new Counter({
