@@ -124,7 +124,8 @@ export class CacheAdminController {
   @Post('clear')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'DELETE clear with the pattern in a JSON body `{ pattern? }` (for clients without DELETE)',
+    summary:
+      'DELETE clear with the pattern in a JSON body `{ pattern? }` (for clients without DELETE)',
   })
   @ApiResponse({ status: 200, description: '{ deleted }' })
   @ApiResponse({ status: 400, description: 'invalid pattern or body' })
@@ -149,7 +150,8 @@ export class CacheAdminController {
   })
   @ApiResponse({
     status: 200,
-    description: '{ active: [{ alert, value, threshold, message, raisedAt }], recent: [... resolvedAt] }',
+    description:
+      '{ active: [{ alert, value, threshold, message, raisedAt }], recent: [... resolvedAt] }',
   })
   alerts(): { active: AlertState[]; recent: AlertState[] } {
     return this.monitor.alerts();

@@ -6,7 +6,6 @@ import { CacheMonitor } from '../monitoring/cache-monitor.service';
 import { registerMonitoringMetrics } from '../monitoring/monitoring-metrics';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { RedisService } from '../redis/redis.service';
-import type { CounterSnapshot } from '../stats/cache-stats';
 import { WarmupRunner } from '../warmup/warmup.runner';
 
 const NO_NAMESPACE = '(none)';
@@ -56,7 +55,6 @@ export class CacheMetrics {
     this.gauge('cache_redis_up', 'Redis usable (1) or not (0); 0 in memory-only mode', () =>
       redis.status === 'ready' ? 1 : 0,
     );
-    this.latencyGauge();
     registerMonitoringMetrics(this.registry, { engine, redis: redisService, warmups, monitor });
   }
 
@@ -99,30 +97,6 @@ export class CacheMetrics {
       registers: [this.registry],
       collect() {
         this.set(read());
-      },
-    });
-  }
-
-  /** Percentiles of the sampled latency windows (a summary's shape, computed when scraped). */
-  private latencyGauge(): void {
-    const stats = this.engine.stats;
-    new Gauge({
-      name: 'cache_latency_ms',
-      help: 'Lookup latency percentiles in ms over the last samples (prefer cache_lookup_duration_seconds)',
-      labelNames: ['namespace', 'outcome', 'quantile'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        const emit = (namespace: string, c: CounterSnapshot) => {
-          for (const outcome of ['hit', 'miss'] as const) {
-            const p = c.latencyMs[outcome];
-            if (p.samples === 0) continue;
-            this.set({ namespace, outcome, quantile: '0.5' }, p.p50);
-            this.set({ namespace, outcome, quantile: '0.95' }, p.p95);
-            this.set({ namespace, outcome, quantile: '0.99' }, p.p99);
-          }
-        };
-        for (const [namespace, c] of Object.entries(stats.namespaces())) emit(namespace, c);
       },
     });
   }

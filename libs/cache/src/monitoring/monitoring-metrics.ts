@@ -64,7 +64,8 @@ export function registerMonitoringMetrics(registry: Registry, s: MonitoringSourc
     registers,
     collect() {
       this.reset();
-      for (const [kind, count] of Object.entries(stats.invalidationsByKind)) this.inc({ kind }, count);
+      for (const [kind, count] of Object.entries(stats.invalidationsByKind))
+        this.inc({ kind }, count);
     },
   });
   new Counter({

@@ -128,7 +128,8 @@ export class CacheStats {
     ns.missLatency.add(ms);
     this.latencySink?.('namespace', namespace ?? NO_NAMESPACE, 'miss', ms);
     this.recordSlow(key, ms);
-    if (this.events.observed) this.events.emit({ type: 'miss', key, namespace, ms, at: Date.now() });
+    if (this.events.observed)
+      this.events.emit({ type: 'miss', key, namespace, ms, at: Date.now() });
   }
 
   /** A loader threw: counted apart from Redis errors, for the loader error-rate alert. */
