@@ -5,7 +5,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { defer, lastValueFrom, mergeMap, tap, type Observable } from 'rxjs';
+import { defer, lastValueFrom, mergeMap, type Observable } from 'rxjs';
 import { CACHE_OPTIONS } from '../cache.constants';
 import type { CachedPlan } from '../decorators/cached-plan';
 import { CachePlanRegistry, type RoutePlan } from '../decorators/cache-plan.registry';
@@ -94,15 +94,21 @@ export class CacheInterceptor implements NestInterceptor {
       const load = () => lastValueFrom(next.handle(), { defaultValue: undefined });
       const route = this.routeName(context, plan, req);
       const stats = this.engine.stats;
-      let started = 0;
       return defer(() => {
-        started = performance.now();
-        return this.engine.fetch(key, load, () => this.entryOptions(cached, req));
+        const started = performance.now();
+        return this.engine
+          .fetch(key, load, () => this.entryOptions(cached, req))
+          .then(
+            (outcome) => {
+              stats.route(route, ROUTE_OUTCOME[outcome.source], performance.now() - started);
+              return outcome;
+            },
+            (err: unknown) => {
+              stats.route(route, 'error');
+              throw err;
+            },
+          );
       }).pipe(
-        tap({
-          next: (o) => stats.route(route, ROUTE_OUTCOME[o.source], performance.now() - started),
-          error: () => stats.route(route, 'error'),
-        }),
         mergeMap(async (outcome) => {
           if (needsInvalidation) await invalidate(outcome.value);
           return this.respond(context, key, outcome);
