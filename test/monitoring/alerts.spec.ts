@@ -153,6 +153,8 @@ describe('in-process alerts (real Redis)', () => {
     const own = await RedisServer.start();
     try {
       await boot(own.url, { resolveAfterMs: 0 });
+      const circuit: string[] = [];
+      cache.events$.subscribe((e) => e.type === 'circuit' && circuit.push(e.state));
       await monitor.evaluate();
       expect(monitor.isActive('redis-down')).toBe(false);
       await own.kill();
@@ -166,6 +168,10 @@ describe('in-process alerts (real Redis)', () => {
         message: 'redis-down never resolved',
       });
       expect(alertEvents('redis-down')).toEqual(['alert-raised', 'alert-resolved']);
+      // the circuit's changes are on the stream too: opened when the connection dropped, closed
+      // when it came back
+      expect(circuit[0]).toBe('open');
+      expect(circuit.at(-1)).toBe('closed');
       expect(warnings('redis-down')).toHaveLength(1);
     } finally {
       await t?.close();
