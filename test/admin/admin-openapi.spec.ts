@@ -9,7 +9,9 @@ describe('admin API in OpenAPI', () => {
       const doc = SwaggerModule.createDocument(t.app, config);
       expect(Object.keys(doc.paths).sort()).toEqual(
         [
+          'alerts',
           'clear',
+          'clear/user/{id}',
           'debug/key/{key}',
           'health',
           'health/detailed',
@@ -32,6 +34,14 @@ describe('admin API in OpenAPI', () => {
         'cursor',
         'pattern',
       ]);
+      // seed 004's calls: POST clear takes its pattern in the body, beside DELETE clear
+      const clear = doc.paths['/ops/cache/clear'];
+      expect(clear.delete).toBeDefined();
+      expect(JSON.stringify(clear.post?.requestBody)).toContain('ClearBodyDto');
+      expect(doc.components?.schemas?.ClearBodyDto).toMatchObject({
+        properties: { pattern: { type: 'string' } },
+      });
+      expect(doc.paths['/ops/cache/clear/user/{id}'].post?.responses).toHaveProperty('400');
     } finally {
       await t.close();
     }

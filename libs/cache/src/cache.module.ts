@@ -14,6 +14,7 @@ import { CachePlanRegistry } from './decorators/cache-plan.registry';
 import { CacheExplorer } from './decorators/cache.explorer';
 import { CacheEngine } from './engine/cache-engine';
 import { CacheInterceptor } from './interceptor/cache.interceptor';
+import { CacheMonitor } from './monitoring/cache-monitor.service';
 import type { CacheModuleOptions } from './options/cache-options.interface';
 import { resolveOptions } from './options/resolve-options';
 import { RedisService } from './redis/redis.service';
@@ -42,6 +43,7 @@ import { WarmupRunner } from './warmup/warmup.runner';
     CacheMetadataAccessor,
     CachePlanRegistry,
     CacheExplorer,
+    CacheMonitor,
     { provide: APP_INTERCEPTOR, useClass: CacheInterceptor },
   ],
   exports: [
@@ -52,6 +54,7 @@ import { WarmupRunner } from './warmup/warmup.runner';
     WarmupRegistry,
     WarmupRunner,
     CachePlanRegistry,
+    CacheMonitor,
   ],
 })
 export class CacheModule extends CacheModuleBase {

@@ -17,6 +17,7 @@ export type {
   HttpOptions,
   LockOptions,
   MemoryTierOptions,
+  MonitoringOptions,
   NamespaceOptions,
   RedisConnection,
   ResilienceOptions,
@@ -35,6 +36,9 @@ export type { WarmupJob } from './warmup/warmup.registry';
 export { WarmUp, type WarmUpSpec } from './warmup/warmup.decorator';
 export { WarmupRunner, type WarmupResult, type WarmupJobResult } from './warmup/warmup.runner';
 export type { HealthReport } from './admin/cache-health.service';
+export type { AlertState, CacheEvent, CacheEventType } from './monitoring/cache-events';
+export { CacheMonitor } from './monitoring/cache-monitor.service';
+export type { AlertName, Reading } from './monitoring/alert-rules';
 export { Cached, type CachedOptions } from './decorators/cached.decorator';
 export {
   InvalidateOn,

@@ -19,6 +19,8 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { prometheusContentType } from 'prom-client';
 import type { InvalidationResult } from '../engine/invalidator';
+import type { AlertState } from '../monitoring/cache-events';
+import { CacheMonitor } from '../monitoring/cache-monitor.service';
 import { CacheService } from '../service/cache.service';
 import type { StatsSnapshot } from '../stats/cache-stats';
 import { WarmupRunner, type WarmupResult } from '../warmup/warmup.runner';
@@ -28,10 +30,12 @@ import { AdminExceptionFilter } from './admin-exception.filter';
 import { AdminSelfTest } from './admin-self-test.service';
 import { CacheHealthService, type HealthReport } from './cache-health.service';
 import { CacheMetrics } from './cache-metrics.service';
+import { ClearBodyDto } from './dto/clear-body.dto';
 import { ClearQueryDto } from './dto/clear-query.dto';
 import { DebugKeyParams } from './dto/debug-key.params';
 import { InvalidateDto } from './dto/invalidate.dto';
 import { KeysQueryDto } from './dto/keys-query.dto';
+import { UserIdParams } from './dto/user-id.params';
 import { WarmDto } from './dto/warm.dto';
 import { KeyInspector, type KeyReport, type KeysPage } from './key-inspector.service';
 import { PerformanceTracker } from './performance-tracker.service';
@@ -71,6 +75,7 @@ export class CacheAdminController {
     private readonly tracker: PerformanceTracker,
     private readonly selfTest: AdminSelfTest,
     private readonly warmups: WarmupRunner,
+    private readonly monitor: CacheMonitor,
   ) {}
 
   @Get('health')
@@ -112,8 +117,47 @@ export class CacheAdminController {
   })
   @ApiResponse({ status: 200, description: '{ deleted }' })
   @ApiResponse({ status: 400, description: 'invalid pattern' })
-  async clear(@Query() query: ClearQueryDto): Promise<{ deleted: number }> {
-    const { pattern } = query;
+  clear(@Query() query: ClearQueryDto): Promise<{ deleted: number }> {
+    return this.clearMatching(query.pattern);
+  }
+
+  @Post('clear')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'DELETE clear with the pattern in a JSON body `{ pattern? }` (for clients without DELETE)',
+  })
+  @ApiResponse({ status: 200, description: '{ deleted }' })
+  @ApiResponse({ status: 400, description: 'invalid pattern or body' })
+  clearByBody(@Body() body: ClearBodyDto): Promise<{ deleted: number }> {
+    return this.clearMatching(plainBody(body).pattern);
+  }
+
+  @Post('clear/user/:id')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Drop one user's entries of perUser routes (their `user:<id>` tag), and nothing else",
+  })
+  @ApiResponse({ status: 200, description: '{ deleted }' })
+  @ApiResponse({ status: 400, description: 'invalid user id' })
+  async clearUser(@Param() params: UserIdParams): Promise<{ deleted: number }> {
+    return { deleted: await this.cache.invalidateUser(params.id) };
+  }
+
+  @Get('alerts')
+  @ApiOperation({
+    summary: 'In-process alerts: active ones and the last resolved ones, with value and threshold',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ active: [{ alert, value, threshold, message, raisedAt }], recent: [... resolvedAt] }',
+  })
+  alerts(): { active: AlertState[]; recent: AlertState[] } {
+    return this.monitor.alerts();
+  }
+
+  private async clearMatching(pattern: string | undefined): Promise<{ deleted: number }> {
     const deleted =
       pattern === undefined || pattern === '*'
         ? await this.cache.clear()
@@ -191,7 +235,8 @@ export class CacheAdminController {
 
   @Get('performance')
   @ApiOperation({
-    summary: 'Hit rate by namespace and per minute over the last hour, slowest misses, advice',
+    summary:
+      'Hit rate by namespace, route and minute; top/bottom routes and namespaces, speed-up, time saved, meetsTarget, advice',
   })
   @ApiResponse({ status: 200, description: 'performance report' })
   performance(): Record<string, unknown> {

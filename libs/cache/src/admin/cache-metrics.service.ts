@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CACHE_OPTIONS } from '../cache.constants';
 import { CacheEngine } from '../engine/cache-engine';
+import { CacheMonitor } from '../monitoring/cache-monitor.service';
+import { registerMonitoringMetrics } from '../monitoring/monitoring-metrics';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
-import type { CounterSnapshot } from '../stats/cache-stats';
+import { RedisService } from '../redis/redis.service';
+import { WarmupRunner } from '../warmup/warmup.runner';
 
 const NO_NAMESPACE = '(none)';
 const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -22,6 +25,9 @@ export class CacheMetrics {
   constructor(
     private readonly engine: CacheEngine,
     @Inject(CACHE_OPTIONS) options: ResolvedCacheOptions,
+    redisService: RedisService,
+    warmups: WarmupRunner,
+    monitor: CacheMonitor,
   ) {
     this.registry.setDefaultLabels({ prefix: options.keyPrefix });
     this.counter('cache_hits_total', 'Lookups answered by a fresh entry', 'hits');
@@ -49,7 +55,7 @@ export class CacheMetrics {
     this.gauge('cache_redis_up', 'Redis usable (1) or not (0); 0 in memory-only mode', () =>
       redis.status === 'ready' ? 1 : 0,
     );
-    this.latencyGauge();
+    registerMonitoringMetrics(this.registry, { engine, redis: redisService, warmups, monitor });
   }
 
   metrics(): Promise<string> {
@@ -91,30 +97,6 @@ export class CacheMetrics {
       registers: [this.registry],
       collect() {
         this.set(read());
-      },
-    });
-  }
-
-  /** Percentiles of the sampled latency windows (a summary's shape, computed when scraped). */
-  private latencyGauge(): void {
-    const stats = this.engine.stats;
-    new Gauge({
-      name: 'cache_latency_ms',
-      help: 'Lookup latency percentiles in ms over the last samples, by outcome',
-      labelNames: ['namespace', 'outcome', 'quantile'],
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        const emit = (namespace: string, c: CounterSnapshot) => {
-          for (const outcome of ['hit', 'miss'] as const) {
-            const p = c.latencyMs[outcome];
-            if (p.samples === 0) continue;
-            this.set({ namespace, outcome, quantile: '0.5' }, p.p50);
-            this.set({ namespace, outcome, quantile: '0.95' }, p.p95);
-            this.set({ namespace, outcome, quantile: '0.99' }, p.p99);
-          }
-        };
-        for (const [namespace, c] of Object.entries(stats.namespaces())) emit(namespace, c);
       },
     });
   }

@@ -3,7 +3,8 @@ import { clearInterval, setInterval } from 'node:timers';
 import { CACHE_OPTIONS } from '../cache.constants';
 import { CacheEngine } from '../engine/cache-engine';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
-import { hitRate } from '../stats/cache-stats';
+import { summarize } from '../monitoring/performance-summary';
+import { hitRate, type CounterSnapshot } from '../stats/cache-stats';
 import { recommendations } from './recommendations';
 
 export interface MinuteSnapshot {
@@ -69,25 +70,16 @@ export class PerformanceTracker implements OnModuleInit, OnModuleDestroy {
     const { stats } = this.engine;
     const overall = stats.total.snapshot();
     const namespaces = stats.namespaces();
-    const byNamespace = Object.fromEntries(
-      Object.entries(namespaces).map(([name, c]) => [
-        name,
-        {
-          hitRate: c.hitRate,
-          hits: c.hits,
-          staleHits: c.staleHits,
-          misses: c.misses,
-          latencyMs: c.latencyMs,
-        },
-      ]),
-    );
+    const routes = stats.routes();
     const memory = this.engine.memory;
     const limits = this.options.memory;
     return {
       since: stats.since.toISOString(),
       hitRate: overall.hitRate,
       latencyMs: overall.latencyMs,
-      byNamespace,
+      ...summarize(overall, namespaces, routes, this.options.monitoring.hitRateTarget),
+      byNamespace: brief(namespaces),
+      byRoute: brief(routes),
       overTime: [...this.ring, this.delta(this.totals(), true)],
       slowestMisses: stats.slowestMisses(),
       recommendations: recommendations({
@@ -128,4 +120,20 @@ export class PerformanceTracker implements OnModuleInit, OnModuleDestroy {
     if (partial) snapshot.partial = true;
     return snapshot;
   }
+}
+
+function brief(counters: Record<string, CounterSnapshot>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(counters).map(([name, c]) => [
+      name,
+      {
+        hitRate: c.hitRate,
+        hits: c.hits,
+        staleHits: c.staleHits,
+        misses: c.misses,
+        errors: c.errors,
+        latencyMs: c.latencyMs,
+      },
+    ]),
+  );
 }

@@ -96,6 +96,7 @@ function counters(raw: unknown): CounterSnapshot {
     hitRate: typeof c.hitRate === 'number' ? c.hitRate : served && (hits + staleHits) / served,
     loads: n(c.loads),
     errors: n(c.errors),
+    loadErrors: n(c.loadErrors),
     invalidations: n(c.invalidations),
     latencyMs: {
       hit: { ...NO_LATENCY, ...c.latencyMs?.hit },

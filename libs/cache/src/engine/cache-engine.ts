@@ -169,7 +169,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const started = this.stats.sampleHit() ? performance.now() : 0;
     const entry = this.reader.peek(key) as Envelope<T> | undefined;
     if (entry !== undefined && coarseNow() < entry.e) {
-      this.stats.hit(entry.n, started === 0 ? undefined : performance.now() - started);
+      this.stats.hit(entry.n, started === 0 ? undefined : performance.now() - started, key);
     }
     return entry;
   }
@@ -205,7 +205,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   ): Promise<Outcome<T>> {
     const opts = entryOptionsOf(optsArg);
     if (entry !== undefined && Date.now() < entry.s) {
-      this.stats.staleHit(entry.n);
+      this.stats.staleHit(entry.n, key);
       this.loader.refresh(key, load, opts);
       return Promise.resolve({ value: entry.v, source: 'stale', envelope: entry });
     }
@@ -217,7 +217,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const hit = this.memory?.get(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
-      this.stats.hit(hit.n);
+      this.stats.hit(hit.n, undefined, key);
       return hit.v;
     }
     const started = performance.now();
@@ -237,12 +237,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     const hit = this.reader.peek(key) as Envelope<T> | undefined;
     if (hit !== undefined && now < hit.e) {
-      if (count) this.stats.hit(hit.n);
+      if (count) this.stats.hit(hit.n, undefined, key);
       return hit;
     }
     const [envelope] = (await this.reader.lookup<T>([key])).found;
     if (envelope !== undefined && Date.now() < envelope.e) {
-      if (count) this.stats.hit(envelope.n);
+      if (count) this.stats.hit(envelope.n, undefined, key);
       return envelope;
     }
     if (count) this.stats.miss(this.policy.namespaceOf(key, undefined), key, 0);

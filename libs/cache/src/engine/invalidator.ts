@@ -69,6 +69,7 @@ export class Invalidator {
     const single = spec.namespaces?.length === 1 ? spec.namespaces[0] : undefined;
     if (single !== undefined) this.stats.invalidation(result.namespaces, single);
     this.stats.invalidation(single !== undefined ? total - result.namespaces : total);
+    this.stats.invalidated(spec, result);
     return result;
   }
 

@@ -48,9 +48,9 @@ export class Loader {
     if (outcome.source === 'loader' || outcome.source === 'grace') {
       this.parts.stats.miss(ns, key, performance.now() - started);
     } else if (outcome.source === 'stale') {
-      this.parts.stats.staleHit(ns);
+      this.parts.stats.staleHit(ns, key);
       this.refresh(key, load, opts);
-    } else this.parts.stats.hit(ns);
+    } else this.parts.stats.hit(ns, undefined, key);
     return outcome;
   }
 
@@ -126,6 +126,7 @@ export class Loader {
       parts.stats.load(flight.namespace);
       value = await load();
     } catch (err) {
+      parts.stats.loadFailed(flight.namespace, key, err);
       await this.release(key, lock.token);
       if (stale && Date.now() < stale.g) {
         parts.stats.error(flight.namespace);

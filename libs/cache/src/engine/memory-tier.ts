@@ -18,6 +18,8 @@ export class MemoryTier {
   private readonly byTag = new Map<string, Set<string>>();
   private readonly byNamespace = new Map<string, Set<string>>();
   private readonly capMs: number;
+  /** entries pushed out by the entry or byte limit (not expired, deleted or replaced) */
+  evictions = 0;
 
   constructor(limits: MemoryTierLimits) {
     this.capMs = limits.ttl * 1000;
@@ -27,7 +29,10 @@ export class MemoryTier {
       sizeCalculation: () => 1,
       ttlAutopurge: false,
       // an evicted or replaced entry leaves the indexes too, or they would grow without bound
-      dispose: (envelope, key) => this.unindex(key, envelope),
+      dispose: (envelope, key, reason) => {
+        if (reason === 'evict') this.evictions++;
+        this.unindex(key, envelope);
+      },
     });
   }
 

@@ -14,7 +14,8 @@ import { CacheEngine } from '../engine/cache-engine';
 import type { EntryOptions } from '../engine/entry-policy';
 import type { Outcome, Source } from '../engine/flights';
 import type { Envelope } from '../engine/serializer';
-import { buildRouteKey } from '../keys/route-key';
+import { buildRouteKey, userTag } from '../keys/route-key';
+import type { RouteOutcome } from '../stats/cache-stats';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { matchesIfNoneMatch, weakEtag } from './etag';
 import {
@@ -24,6 +25,7 @@ import {
   requestPath,
   requestUrl,
   responseSent,
+  routeTemplate,
   setHeader,
   setStatus,
   type HttpRequest,
@@ -41,6 +43,14 @@ const X_CACHE: Record<Source, string> = {
   grace: 'MISS',
 };
 
+const ROUTE_OUTCOME: Record<Source, RouteOutcome> = {
+  memory: 'hit',
+  redis: 'hit',
+  stale: 'stale',
+  loader: 'miss',
+  grace: 'miss',
+};
+
 /**
  * Registered globally by CacheModule: caches GET/HEAD routes with `@Cached` (X-Cache headers,
  * ETag/304, per-user and vary keys), and invalidates after successful routes with
@@ -52,6 +62,8 @@ const X_CACHE: Record<Source, string> = {
 export class CacheInterceptor implements NestInterceptor {
   protected readonly rules: RouteInvalidationRules;
   private readonly deferring = new WeakMap<RoutePlan, boolean>();
+  /** route stats' name of each cached route, `GET /barbers/:id`, found on its first request */
+  private readonly routeNames = new WeakMap<RoutePlan, string>();
   /** ETags of stored entries: a memory hit is the same envelope object, so it is hashed once */
   private readonly etags = new WeakMap<Envelope, string>();
 
@@ -80,7 +92,23 @@ export class CacheInterceptor implements NestInterceptor {
       cached && this.isRequestCacheable(context) ? this.trackBy(context, cached) : undefined;
     if (cached && key !== undefined && cached.applies([req])) {
       const load = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-      return defer(() => this.engine.fetch(key, load, () => this.entryOptions(cached, req))).pipe(
+      const route = this.routeName(context, plan, req);
+      const stats = this.engine.stats;
+      return defer(() => {
+        const started = performance.now();
+        return this.engine
+          .fetch(key, load, () => this.entryOptions(cached, req))
+          .then(
+            (outcome) => {
+              stats.route(route, ROUTE_OUTCOME[outcome.source], performance.now() - started);
+              return outcome;
+            },
+            (err: unknown) => {
+              stats.route(route, 'error');
+              throw err;
+            },
+          );
+      }).pipe(
         mergeMap(async (outcome) => {
           if (needsInvalidation) await invalidate(outcome.value);
           return this.respond(context, key, outcome);
@@ -158,7 +186,19 @@ export class CacheInterceptor implements NestInterceptor {
   private entryOptions(plan: CachedPlan, req: HttpRequest): EntryOptions<unknown> {
     const opts = plan.entryOptions<unknown>([req]);
     const unless = opts.unless;
-    return { ...opts, unless: (v) => isStreamingBody(v) || (unless?.(v) ?? false) };
+    // a per-user entry carries its user's tag, so that invalidateUser(id) finds it
+    const user = plan.perUser ? this.userOf(req) : null;
+    const tags = user === null ? opts.tags : [...(opts.tags ?? []), userTag(user)];
+    return { ...opts, tags, unless: (v) => isStreamingBody(v) || (unless?.(v) ?? false) };
+  }
+
+  private routeName(context: ExecutionContext, plan: RoutePlan, req: HttpRequest): string {
+    let name = this.routeNames.get(plan);
+    if (name === undefined) {
+      const template = routeTemplate(req, context.getClass(), context.getHandler());
+      this.routeNames.set(plan, (name = `GET ${template}`));
+    }
+    return name;
   }
 
   /** A CacheInterceptor subclass bound to this route with @UseInterceptors does the work there. */

@@ -71,3 +71,21 @@ export function isStreamingBody(value: unknown): boolean {
     typeof v[Symbol.asyncIterator] === 'function'
   );
 }
+
+/**
+ * The route template that matched (`/barbers/:id`), never the raw URL, so what is counted by
+ * route stays bounded: Express's `req.route.path`, Fastify's `req.routeOptions.url`, else the
+ * handler's `@Controller` + `@Get` paths (a route mounted on several paths: the first).
+ */
+export function routeTemplate(req: HttpRequest, controller: object, handler: object): string {
+  const express = (req as { route?: { path?: unknown } }).route?.path;
+  if (typeof express === 'string') return express;
+  const fastify = (req as { routeOptions?: { url?: unknown } }).routeOptions?.url;
+  if (typeof fastify === 'string') return fastify;
+  const first = (target: object) => {
+    const path = Reflect.getMetadata('path', target) as string | string[] | undefined;
+    return (Array.isArray(path) ? path[0] : path) ?? '';
+  };
+  const joined = [first(controller), first(handler)].map((p) => p.replace(/^\/+|\/+$/g, ''));
+  return `/${joined.filter(Boolean).join('/')}`;
+}

@@ -18,6 +18,11 @@ export interface RouteKeyInput {
   user?: string | null;
 }
 
+/** The tag every entry of a `perUser` route carries, so one user's entries can be dropped. */
+export function userTag(id: string): string {
+  return `user:${id}`;
+}
+
 /** The part of a route key that names an anonymous caller; a user id part is always `u:<id>`. */
 export const ANONYMOUS = 'anon';
 

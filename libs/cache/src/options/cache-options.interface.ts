@@ -75,6 +75,32 @@ export interface RouteInvalidationRule {
   namespaces?: string[];
 }
 
+/** The in-process monitor (alerts) and the event stream; see the README's "Monitoring". */
+export interface MonitoringOptions {
+  /** hit rate (a fraction 0-1) below which the hit-rate alert fires; env CACHE_HIT_RATE_TARGET */
+  hitRateTarget?: number;
+  /** false: no alert evaluation (the event stream and metrics stay) */
+  alerts?: boolean;
+  /** how often alerts are evaluated */
+  intervalMs?: number;
+  /** the window over which rates (hit rate, evictions, loader errors) are computed */
+  windowMs?: number;
+  /** fewer lookups than this in the window: the hit rate is not judged */
+  minRequests?: number;
+  /** memory-tier evictions per minute above which the eviction alert fires */
+  maxEvictionsPerMinute?: number;
+  /** share of Redis maxmemory (0-1) above which the Redis-memory alert fires */
+  redisMemoryRatio?: number;
+  /** share of loader calls (0-1) that threw above which the loader alert fires */
+  loaderErrorRate?: number;
+  /** an active alert resolves only after its condition stayed clear this long (no flapping) */
+  resolveAfterMs?: number;
+  /** share of hits (0-1) emitted on events$; 0 (default) keeps the hit path free of events */
+  hitEventSampleRate?: number;
+  /** debug log lines HIT / MISS / STALE / INVALIDATE / LOAD-ERROR from the event stream */
+  logEvents?: boolean;
+}
+
 export interface CacheModuleOptions {
   redis?: RedisConnection | null;
   keyPrefix?: string;
@@ -94,4 +120,5 @@ export interface CacheModuleOptions {
   compressThreshold?: number | false;
   /** mutation routes (method + path) and what they invalidate when they succeed */
   invalidationRules?: RouteInvalidationRule[];
+  monitoring?: MonitoringOptions;
 }

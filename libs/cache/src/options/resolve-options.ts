@@ -1,5 +1,6 @@
 import { CacheOptionsError } from '../errors';
 import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
+import { resolveMonitoring } from './resolve-monitoring';
 import type { ResolvedCacheOptions } from './resolved-options';
 
 type Env = Record<string, string | undefined>;
@@ -117,6 +118,7 @@ export function resolveOptions(
     grace: seconds('grace', raw.grace ?? 0),
     compressThreshold,
     invalidationRules: raw.invalidationRules ?? [],
+    monitoring: resolveMonitoring(raw.monitoring, env),
     raw,
   };
 }
@@ -217,14 +219,14 @@ function optionalBoolean(option: string, value: unknown): boolean | undefined {
   return value;
 }
 
-function positiveInt(option: string, value: unknown): number {
+export function positiveInt(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new CacheOptionsError(option, 'expected a positive integer', value);
   }
   return value;
 }
 
-function envNumber(env: Env, name: string): number | undefined {
+export function envNumber(env: Env, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   const value = Number(text);

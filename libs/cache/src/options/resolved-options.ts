@@ -4,6 +4,7 @@ import type {
   HttpOptions,
   LockOptions,
   MemoryTierOptions,
+  MonitoringOptions,
   NamespaceOptions,
   RedisConnection,
   ResilienceOptions,
@@ -27,6 +28,7 @@ export interface ResolvedCacheOptions {
   grace: number;
   compressThreshold: number | false;
   invalidationRules: RouteInvalidationRule[];
+  monitoring: Required<MonitoringOptions>;
   /** the options as given, for introspection */
   raw: CacheModuleOptions;
 }

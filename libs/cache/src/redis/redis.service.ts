@@ -26,7 +26,7 @@ export class RedisService implements OnApplicationShutdown {
   readonly client: AnyRedis | null;
   readonly mode: RedisMode | 'disabled';
   readonly breaker: CircuitBreaker;
-  /** emits 'ready' when (re)connected and 'down' when the connection is lost */
+  /** emits 'ready' when (re)connected, 'down' when the connection is lost, 'circuit' (state) */
   readonly events = new EventEmitter();
   /** false when the application handed us the client: we never close it, nor trust its settings */
   readonly owned: boolean;
@@ -147,6 +147,7 @@ export class RedisService implements OnApplicationShutdown {
 
   private onCircuit(state: CircuitState): void {
     if (this.closed) return;
+    this.events.emit('circuit', state);
     if (state === 'open') this.logger.warn('Redis circuit opened: serving from memory and loaders');
     if (state === 'closed') this.logger.log('Redis circuit closed: Redis is used again');
   }

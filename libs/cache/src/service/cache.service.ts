@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { CacheEngine, type MsetEntry } from '../engine/cache-engine';
 import type { EntryOptions, EntryOptionsArg } from '../engine/entry-policy';
 import type { InvalidationResult } from '../engine/invalidator';
+import { userTag } from '../keys/route-key';
+import type { CacheEvent } from '../monitoring/cache-events';
 import type { StatsSnapshot } from '../stats/cache-stats';
 import { WarmupRegistry, type WarmupJob } from '../warmup/warmup.registry';
 
@@ -48,6 +51,11 @@ export class CacheService {
     return (await this.engine.invalidator.invalidate({ tags: ([] as string[]).concat(tags) })).tags;
   }
 
+  /** Drops the entries `perUser` routes cached for this user (they carry its `user:<id>` tag). */
+  invalidateUser(id: string | number): Promise<number> {
+    return this.invalidateTags(userTag(String(id)));
+  }
+
   async invalidateNamespace(namespace: string): Promise<number> {
     return (await this.engine.invalidator.invalidate({ namespaces: [namespace] })).namespaces;
   }
@@ -82,11 +90,21 @@ export class CacheService {
     return {
       ...stats.total.snapshot(),
       namespaces: stats.namespaces(),
+      routes: stats.routes(),
       memory: memory ? { entries: memory.size, bytes: memory.bytes } : null,
       redis: { circuit: redis.circuit, circuitOpened: redis.breaker.opened, status: redis.status },
       slowestMisses: stats.slowestMisses(),
       since: stats.since.toISOString(),
     };
+  }
+
+  /**
+   * Hits (when sampled in: `monitoring.hitEventSampleRate`), misses, stale hits, loader errors,
+   * invalidations, circuit changes and alerts, as they happen. Subscribing costs the cache
+   * nothing until then.
+   */
+  get events$(): Observable<CacheEvent> {
+    return this.engine.stats.events.events$;
   }
 
   registerWarmup(job: WarmupJob): void {

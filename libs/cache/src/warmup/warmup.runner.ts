@@ -1,5 +1,6 @@
 import { UnknownWarmupJobError } from '../errors';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { WarmupRegistry, type WarmupJob } from './warmup.registry';
 
 export interface WarmupJobResult {
@@ -30,6 +31,8 @@ export interface WarmupResult {
 export class WarmupRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('CacheWarmup');
   private readonly running = new Map<string, Promise<WarmupJobResult>>();
+  /** every job run that finished (joins excluded), for the warmup metrics */
+  readonly finished = new Subject<WarmupJobResult>();
   private stopped = false;
 
   constructor(private readonly registry: WarmupRegistry) {}
@@ -90,6 +93,7 @@ export class WarmupRunner implements BeforeApplicationShutdown {
     const current = this.running.get(job.name);
     if (current) return current.then((result) => ({ ...result, joined: true }));
     const run = this.execute(job).finally(() => this.running.delete(job.name));
+    void run.then((result) => this.finished.next(result));
     this.running.set(job.name, run);
     return run;
   }
