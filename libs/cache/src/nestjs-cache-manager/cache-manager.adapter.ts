@@ -72,6 +72,8 @@ export interface Cache extends CacheManagerApi {}
 /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */
 
 export interface AdapterDefaults {
+  /** milliseconds, cache-manager's module-wide `ttl` (what `mset` reports for entries without one) */
+  ttl?: number;
   /** seconds: the module's default, used when a ttl function gives nothing */
   defaultTtl: number;
   /** milliseconds, cache-manager's module-wide `refreshThreshold` */
@@ -98,7 +100,8 @@ export class CacheManagerAdapter implements CacheManagerApi {
 
   async get<T>(key: string): Promise<T | undefined> {
     const value = await this.cache.get<T>(key);
-    this.events.emit('get', { key, value });
+    // as cache-manager: the event tells of a value found
+    if (value !== undefined) this.events.emit('get', { key, value });
     return value;
   }
 
@@ -124,10 +127,18 @@ export class CacheManagerAdapter implements CacheManagerApi {
     return value;
   }
 
+  /** Resolves to the entries with the TTL each was given (the module's when it had none). */
   async mset<T>(list: MsetItem<T>[]): Promise<MsetItem<T>[]> {
-    await this.cache.mset(list.map((e) => ({ key: e.key, value: e.value, ttl: seconds(e.ttl) })));
-    this.events.emit('mset', { list });
-    return list;
+    const written = list.map(({ key, value, ttl }) => ({
+      key,
+      value,
+      ttl: ttl ?? this.defaults.ttl,
+    }));
+    await this.cache.mset(
+      written.map((e) => ({ key: e.key, value: e.value, ttl: seconds(e.ttl) })),
+    );
+    this.events.emit('mset', { list: written });
+    return written;
   }
 
   async del(key: string): Promise<boolean> {

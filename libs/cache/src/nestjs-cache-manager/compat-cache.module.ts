@@ -70,6 +70,7 @@ function compose(
           resolved: ResolvedCacheOptions,
         ) =>
           new CacheManagerAdapter(cache, {
+            ttl: given?.ttl,
             defaultTtl: resolved.defaultTtl,
             refreshThreshold: given?.refreshThreshold,
             cacheId: given?.cacheId,
