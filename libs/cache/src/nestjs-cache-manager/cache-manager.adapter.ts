@@ -17,14 +17,16 @@ export interface RawEntry<T> {
   expires: number | undefined;
 }
 
-/** cache-manager 7's events and what they carry. */
+/**
+ * cache-manager 7's events and what they carry (its type, key for key, so that listeners typed
+ * against it fit; like it, `mdel` is emitted too).
+ */
 export interface CacheEvents {
   get: <T>(data: { key: string; value?: T; error?: unknown }) => void;
   mget: <T>(data: { keys: string[]; values?: (T | undefined)[]; error?: unknown }) => void;
   set: <T>(data: { key: string; value: T; error?: unknown }) => void;
   mset: <T>(data: { list: MsetItem<T>[]; error?: unknown }) => void;
   del: (data: { key: string; error?: unknown }) => void;
-  mdel: (data: { keys: string[]; error?: unknown }) => void;
   clear: (error?: unknown) => void;
   refresh: <T>(data: { key: string; value: T; error?: unknown }) => void;
 }

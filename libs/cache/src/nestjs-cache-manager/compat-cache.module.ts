@@ -11,7 +11,7 @@ import {
   type CacheModuleOptions,
   type CacheOptionsFactory,
 } from './compat-options';
-import { CACHE_MANAGER, CACHE_MODULE_OPTIONS } from './compat.constants';
+import { CACHE_MANAGER, NCM_OPTIONS } from './compat.constants';
 
 const logger = new Logger('CacheModule');
 
@@ -29,8 +29,8 @@ export class CacheModule {
   static register(options: CacheModuleOptions = {}): DynamicModule {
     const optionsModule: DynamicModule = {
       module: CacheManagerOptionsModule,
-      providers: [{ provide: CACHE_MODULE_OPTIONS, useValue: options }],
-      exports: [CACHE_MODULE_OPTIONS],
+      providers: [{ provide: NCM_OPTIONS, useValue: options }],
+      exports: [NCM_OPTIONS],
     };
     const engine = TieredCacheModule.forRoot(toTieredOptions(options, logger));
     return compose(engine, optionsModule, options.isGlobal);
@@ -41,11 +41,11 @@ export class CacheModule {
       module: CacheManagerOptionsModule,
       imports: options.imports ?? [],
       providers: [...optionsProviders(options), ...(options.extraProviders ?? [])],
-      exports: [CACHE_MODULE_OPTIONS],
+      exports: [NCM_OPTIONS],
     };
     const engine = TieredCacheModule.forRootAsync({
       imports: [optionsModule],
-      inject: [CACHE_MODULE_OPTIONS],
+      inject: [NCM_OPTIONS],
       useFactory: (given: CacheModuleOptions) => toTieredOptions(given ?? {}, logger),
     });
     return compose(engine, optionsModule, options.isGlobal);
@@ -75,7 +75,7 @@ function compose(
             refreshThreshold: given?.refreshThreshold,
             cacheId: given?.cacheId,
           }),
-        inject: [CacheService, CACHE_MODULE_OPTIONS, CACHE_OPTIONS],
+        inject: [CacheService, NCM_OPTIONS, CACHE_OPTIONS],
       },
       { provide: Cache, useExisting: CACHE_MANAGER },
     ],
@@ -87,20 +87,16 @@ function compose(
 function optionsProviders(options: CacheModuleAsyncOptions): Provider[] {
   const fromFactory = (factory: CacheOptionsFactory) => factory.createCacheOptions();
   if (options.useFactory) {
-    return [
-      { provide: CACHE_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject },
-    ];
+    return [{ provide: NCM_OPTIONS, useFactory: options.useFactory, inject: options.inject }];
   }
   if (options.useClass) {
     return [
       options.useClass,
-      { provide: CACHE_MODULE_OPTIONS, useFactory: fromFactory, inject: [options.useClass] },
+      { provide: NCM_OPTIONS, useFactory: fromFactory, inject: [options.useClass] },
     ];
   }
   if (options.useExisting) {
-    return [
-      { provide: CACHE_MODULE_OPTIONS, useFactory: fromFactory, inject: [options.useExisting] },
-    ];
+    return [{ provide: NCM_OPTIONS, useFactory: fromFactory, inject: [options.useExisting] }];
   }
   throw new CacheOptionsError(
     'useFactory',

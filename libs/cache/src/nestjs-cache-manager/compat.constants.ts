@@ -5,8 +5,11 @@
 export const CACHE_MANAGER = 'CACHE_MANAGER';
 export const CACHE_KEY_METADATA = 'cache_module:cache_key';
 export const CACHE_TTL_METADATA = 'cache_module:cache_ttl';
-/** The @nestjs/cache-manager options as the application gave them (ttl in milliseconds). */
-export const CACHE_MODULE_OPTIONS = 'CACHE_MODULE_OPTIONS';
+/**
+ * The @nestjs/cache-manager options as the application gave them (ttl in milliseconds). A symbol:
+ * NCM's 'CACHE_MODULE_OPTIONS' string is already our own module's options token.
+ */
+export const NCM_OPTIONS = Symbol('NCM_OPTIONS');
 
 /**
  * cache-manager's "no expiry" (a ttl of 0): our entries always expire, so it becomes a year.

@@ -7,12 +7,7 @@ export {
   type CacheKeyFactory,
   type CacheTTLFactory,
 } from './compat.decorators';
-export {
-  CACHE_KEY_METADATA,
-  CACHE_MANAGER,
-  CACHE_MODULE_OPTIONS,
-  CACHE_TTL_METADATA,
-} from './compat.constants';
+export { CACHE_KEY_METADATA, CACHE_MANAGER, CACHE_TTL_METADATA } from './compat.constants';
 export {
   Cache,
   type CacheEvents,
