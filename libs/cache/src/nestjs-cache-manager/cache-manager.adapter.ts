@@ -195,10 +195,11 @@ export class CacheManagerAdapter implements CacheManagerApi {
       (typeof opts.refreshThreshold === 'function'
         ? opts.refreshThreshold(value)
         : opts.refreshThreshold) ?? this.defaults.refreshThreshold;
-    const expires =
-      loaded && threshold === undefined && !opts.raw ? undefined : await this.ttl(key);
-    if (!loaded && threshold !== undefined && expires !== undefined) {
-      if (expires - Date.now() < threshold) this.refresh(key, fnc, ttlOf);
+    // a hit may need refreshing; a raw answer needs its expiry: one TTL lookup, only then
+    const mayRefresh = !loaded && threshold !== undefined;
+    const expires = mayRefresh || opts.raw ? await this.ttl(key) : undefined;
+    if (mayRefresh && expires !== undefined && expires - Date.now() < threshold) {
+      this.refresh(key, fnc, ttlOf);
     }
     return opts.raw ? { value, expires } : value;
   }

@@ -22,25 +22,23 @@ export interface CacheManagerOptions {
   cacheId?: string;
 }
 
-export type CacheOptions<StoreConfig extends Record<string, unknown> = Record<string, unknown>> =
-  CacheManagerOptions & TieredOptions & StoreConfig;
+export type CacheOptions<StoreConfig extends object = object> = CacheManagerOptions &
+  TieredOptions &
+  StoreConfig;
 
-export type CacheModuleOptions<
-  StoreConfig extends Record<string, unknown> = Record<string, unknown>,
-> = CacheOptions<StoreConfig> & {
+export type CacheModuleOptions<StoreConfig extends object = object> = CacheOptions<StoreConfig> & {
   /** register the module (CACHE_MANAGER) globally; the engine itself is always global */
   isGlobal?: boolean;
 };
 
-export interface CacheOptionsFactory<
-  StoreConfig extends Record<string, unknown> = Record<string, unknown>,
-> {
+export interface CacheOptionsFactory<StoreConfig extends object = object> {
   createCacheOptions(): Promise<CacheOptions<StoreConfig>> | CacheOptions<StoreConfig>;
 }
 
-export interface CacheModuleAsyncOptions<
-  StoreConfig extends Record<string, unknown> = Record<string, unknown>,
-> extends Pick<ConfigurableModuleAsyncOptions<CacheOptions<StoreConfig>>, 'imports' | 'inject'> {
+export interface CacheModuleAsyncOptions<StoreConfig extends object = object> extends Pick<
+  ConfigurableModuleAsyncOptions<CacheOptions<StoreConfig>>,
+  'imports' | 'inject'
+> {
   useExisting?: Type<CacheOptionsFactory<StoreConfig>>;
   useClass?: Type<CacheOptionsFactory<StoreConfig>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- injected values, as Nest types them
