@@ -170,6 +170,23 @@ describe.each(['express', 'fastify'] as const)('CacheInterceptor on %s', (platfo
   });
 });
 
+describe('our kill switch', () => {
+  it('enabled: false (or CACHE_ENABLED=false) passes every request through', async () => {
+    const compat = await bootCompatApp({
+      imports: [CacheModule.register({ enabled: false, redis: null })],
+      controllers: [ItemsController],
+    });
+    try {
+      const first = await request(compat.server).get('/items/default').expect(200);
+      const second = await request(compat.server).get('/items/default').expect(200);
+      expect(first.headers['x-cache']).toBeUndefined();
+      expect(second.body.run).toBe(first.body.run + 1);
+    } finally {
+      await compat.close();
+    }
+  });
+});
+
 describe('writes off the request path', () => {
   let compat: CompatApp;
 

@@ -10,6 +10,8 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { of, tap, type Observable } from 'rxjs';
+import { CACHE_OPTIONS } from '../cache.constants';
+import type { ResolvedCacheOptions } from '../options/resolved-options';
 import type { Cache } from './cache-manager.adapter';
 import { CACHE_KEY_METADATA, CACHE_MANAGER, CACHE_TTL_METADATA } from './compat.constants';
 import type { CacheKeyFactory, CacheTTLFactory } from './compat.decorators';
@@ -26,6 +28,11 @@ export class CacheInterceptor implements NestInterceptor {
   @Inject()
   protected readonly httpAdapterHost?: HttpAdapterHost;
 
+  /** ours, when the module is there: `enabled: false` (CACHE_ENABLED) passes every request through */
+  @Optional()
+  @Inject(CACHE_OPTIONS)
+  private readonly tieredOptions?: ResolvedCacheOptions;
+
   protected allowedMethods = ['GET'];
 
   constructor(
@@ -34,6 +41,7 @@ export class CacheInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (this.tieredOptions?.enabled === false) return next.handle();
     const key = await this.trackBy(context);
     if (!key) return next.handle();
     let ttl: number | null | undefined;
