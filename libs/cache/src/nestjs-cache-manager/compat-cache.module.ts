@@ -26,7 +26,9 @@ class CacheManagerOptionsModule {}
  */
 @Module({})
 export class CacheModule {
-  static register(options: CacheModuleOptions = {}): DynamicModule {
+  static register<StoreConfig extends object = object>(
+    options: CacheModuleOptions<StoreConfig> = {} as CacheModuleOptions<StoreConfig>,
+  ): DynamicModule {
     const optionsModule: DynamicModule = {
       module: CacheManagerOptionsModule,
       providers: [{ provide: NCM_OPTIONS, useValue: options }],
@@ -36,7 +38,9 @@ export class CacheModule {
     return compose(engine, optionsModule, options.isGlobal);
   }
 
-  static registerAsync(options: CacheModuleAsyncOptions): DynamicModule {
+  static registerAsync<StoreConfig extends object = object>(
+    options: CacheModuleAsyncOptions<StoreConfig>,
+  ): DynamicModule {
     const optionsModule: DynamicModule = {
       module: CacheManagerOptionsModule,
       imports: options.imports ?? [],
@@ -84,8 +88,8 @@ function compose(
 }
 
 /** The options provider of `registerAsync`, from `useFactory`, `useClass` or `useExisting`. */
-function optionsProviders(options: CacheModuleAsyncOptions): Provider[] {
-  const fromFactory = (factory: CacheOptionsFactory) => factory.createCacheOptions();
+function optionsProviders<S extends object>(options: CacheModuleAsyncOptions<S>): Provider[] {
+  const fromFactory = (factory: CacheOptionsFactory<S>) => factory.createCacheOptions();
   if (options.useFactory) {
     return [{ provide: NCM_OPTIONS, useFactory: options.useFactory, inject: options.inject }];
   }
