@@ -27,6 +27,8 @@ import { Writer } from './writer';
 import { MemoryTier } from './memory-tier';
 import { RedisTier, UNAVAILABLE } from './redis-tier';
 import { Serializer, type Envelope } from './serializer';
+import { UncacheableReporter } from '../values/uncacheable';
+import { ValueFormats } from '../values/value-format';
 
 export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
   key: string;
@@ -47,6 +49,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly stats = new CacheStats();
   readonly policy: EntryPolicy;
   readonly serializer: Serializer;
+  readonly uncacheable = new UncacheableReporter(this.stats); // issue 13
   readonly flights = new Flights();
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null = null;
@@ -62,7 +65,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.layout = new KeyLayout(options.keyPrefix);
     this.memory = options.memory ? new MemoryTier(options.memory) : null;
-    this.serializer = new Serializer(options.compressThreshold);
+    // issue 13: values larger than maxValueBytes are not cached; a module-level format
+    this.serializer = new Serializer(
+      options.compressThreshold,
+      options.maxValueBytes,
+      new ValueFormats(options.serializer),
+    );
     this.policy = new EntryPolicy(options);
     this.redisTier = new RedisTier(
       redis,
@@ -166,11 +174,19 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     const started = performance.now();
     const value = load();
-    const envelope = this.policy.envelope(key, value, entryOptionsOf(optsArg), now);
+    const opts = entryOptionsOf(optsArg);
+    const envelope = this.policy.envelope(key, value, opts, now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
-    if (envelope && this.memory)
-      this.memory.set(key, envelope, this.serializer.encode(envelope).length);
-    return value;
+    if (!envelope || !this.memory) return value;
+    // issue 13: memory holds (and the caller gets) what decoding would give; uncacheable: the value
+    try {
+      const { payload, envelope: stored } = this.serializer.prepareSync(key, envelope, opts);
+      this.memory.set(key, stored, payload.length);
+      return stored.v;
+    } catch (err) {
+      if (!this.uncacheable.handle(err, { family: opts.family, namespace: envelope.n })) throw err;
+      return value;
+    }
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -250,28 +266,40 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     if (raws === UNAVAILABLE) {
       return { found: keys.map((key) => this.memoryFallback<T>(key)), reached: false };
     }
-    const found = raws.map((raw, i) =>
+    const decoded = raws.map((raw, i) =>
       raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
     );
-    return { found, reached: true };
+    // issue 13: compressed payloads inflate off the event loop; the others stay synchronous
+    const found = decoded.some((d) => d instanceof Promise) ? await Promise.all(decoded) : decoded;
+    return { found: found as (Envelope<T> | undefined)[], reached: true };
   }
 
   /** A stored payload, decoded; a payload that fails to decode is a miss and is deleted. */
-  decode<T>(key: string, raw: string, epoch?: number): Envelope<T> | undefined {
-    let envelope: Envelope<T>;
-    try {
-      envelope = this.serializer.decode<T>(raw);
-    } catch (err) {
+  decode<T>(
+    key: string,
+    raw: string,
+    epoch?: number,
+  ): Envelope<T> | undefined | Promise<Envelope<T> | undefined> {
+    let decoded: Envelope<T> | Promise<Envelope<T>>;
+    const dropped = (err: unknown) => {
       this.stats.error(this.policy.namespaceOf(key, undefined));
       this.logger.warn(`dropped undecodable entry "${key}": ${(err as Error).message}`);
       void this.redisTier.remove(key);
       return undefined;
+    };
+    const fill = (envelope: Envelope<T>) => {
+      // fill memory only if no invalidation happened while Redis was being read
+      if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
+        this.memory.set(key, envelope, raw.length);
+      }
+      return envelope;
+    };
+    try {
+      decoded = this.serializer.decodeStored<T>(raw); // issue 13: a promise when compressed
+    } catch (err) {
+      return dropped(err);
     }
-    // fill memory only if no invalidation happened while Redis was being read
-    if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
-      this.memory.set(key, envelope, raw.length);
-    }
-    return envelope;
+    return decoded instanceof Promise ? decoded.then(fill, dropped) : fill(decoded);
   }
 
   /** With Redis unusable, memory serves even while untrusted: better than nothing. */

@@ -5,7 +5,7 @@ import type { CacheEngine } from './cache-engine';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions } from './entry-policy';
 import type { Flight, Outcome } from './flights';
 import { UNAVAILABLE } from './redis-tier';
-import type { Envelope } from './serializer';
+import type { Envelope, Prepared } from './serializer';
 
 /**
  * The miss path: one flight per key runs Redis lookup, optional cross-instance lock, the loader
@@ -59,6 +59,7 @@ export class Loader {
       promise: undefined as never,
     };
     this.engine.flights.add(flight);
+    this.engine.serializer.formats.register(opts); // issue 13: to revive what Redis holds
     flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() =>
       this.engine.flights.done(flight),
     );
@@ -108,12 +109,30 @@ export class Loader {
       }
       throw err;
     }
-    const envelope = engine.policy.envelope(key, value, opts);
-    if (envelope && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
-      await this.store(flight, envelope, guard);
+    // issue 13: the value as every tier will serve it; undefined when it is not to be cached
+    const prepared = await this.prepare(key, engine.policy.envelope(key, value, opts), opts);
+    if (prepared && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
+      await this.store(flight, prepared, guard);
     }
     await this.release(key, lock.token);
-    return { value, source: 'loader', envelope };
+    if (!prepared) return { value, source: 'loader', envelope: undefined };
+    return { value: prepared.envelope.v, source: 'loader', envelope: prepared.envelope };
+  }
+
+  /** issue 13: a value that cannot be cached is the caller's all the same (counted, warned once) */
+  private async prepare<T>(
+    key: string,
+    envelope: Envelope<T> | undefined,
+    opts: EntryOptions<T>,
+  ): Promise<Prepared<T> | undefined> {
+    if (!envelope) return undefined;
+    try {
+      return await this.engine.serializer.prepare(key, envelope, opts);
+    } catch (err) {
+      const where = { family: opts.family, namespace: envelope.n };
+      if (this.engine.uncacheable.handle(err, where)) return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -128,11 +147,10 @@ export class Loader {
 
   private async store<T>(
     flight: Flight,
-    envelope: Envelope<T>,
+    { payload, envelope }: Prepared<T>,
     guard: number | typeof UNAVAILABLE,
   ): Promise<void> {
     const { engine } = this;
-    const payload = engine.serializer.encode(envelope);
     if (engine.redisTier.configured && guard !== UNAVAILABLE) {
       const written = await engine.redisTier.write([
         {

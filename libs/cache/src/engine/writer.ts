@@ -12,14 +12,20 @@ export class Writer {
 
   async mset(entries: MsetEntry[]): Promise<void> {
     const { policy, serializer, invalidator, redisTier, flights, memory, bus } = this.engine;
-    const prepared = entries.map((entry) => {
-      const envelope = policy.envelope(entry.key, entry.value, entry);
-      return {
-        key: entry.key,
-        envelope,
-        payload: envelope ? serializer.encode(envelope) : '',
-      };
-    });
+    // issue 13: encoded (off the event loop when large) and decoded back for memory; a value that
+    // cannot be cached fails the whole write, naming its key, before anything is written
+    const prepared = await Promise.all(
+      entries.map(async (entry) => {
+        const envelope = policy.envelope(entry.key, entry.value, entry);
+        if (!envelope) return { key: entry.key, envelope, payload: '' };
+        try {
+          return { key: entry.key, ...(await serializer.prepare(entry.key, envelope, entry)) };
+        } catch (err) {
+          this.engine.uncacheable.handle(err, { namespace: envelope.n }, false);
+          throw err;
+        }
+      }),
+    );
     const keys = prepared.map((p) => p.key);
     invalidator.applyLocal({ keys });
     const storable = prepared.filter((p) => p.envelope !== undefined);

@@ -1,5 +1,6 @@
 import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
 import type { ResolvedCacheOptions } from './resolved-options';
+import { serializerProblem } from '../values/value-format';
 
 /** An option the application was given cannot work: thrown at bootstrap, naming the option. */
 export class CacheOptionsError extends Error {
@@ -89,6 +90,9 @@ export function resolveOptions(
     raw.compressThreshold === false
       ? false
       : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
+  const maxValueBytes = sizeLimit(raw, env);
+  const valueProblem = raw.serializer === undefined ? undefined : serializerProblem(raw.serializer);
+  if (valueProblem) throw new CacheOptionsError('serializer', valueProblem, raw.serializer);
   for (const [i, rule] of (raw.invalidationRules ?? []).entries()) {
     if (!rule || typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
       throw new CacheOptionsError(
@@ -123,9 +127,21 @@ export function resolveOptions(
     lock,
     grace: seconds('grace', raw.grace ?? 0),
     compressThreshold,
+    maxValueBytes,
+    serializer: raw.serializer,
     invalidationRules: raw.invalidationRules ?? [],
     raw,
   };
+}
+
+/** maxValueBytes: the option, else CACHE_MAX_VALUE_BYTES ("false" or "0": no limit), else 1 MiB. */
+function sizeLimit(raw: CacheModuleOptions, env: Env): number | false {
+  if (raw.maxValueBytes === false) return false;
+  if (raw.maxValueBytes !== undefined) return positiveInt('maxValueBytes', raw.maxValueBytes);
+  const text = env.CACHE_MAX_VALUE_BYTES?.toLowerCase();
+  if (text === undefined || text === '') return 1024 * 1024;
+  if (text === 'false' || text === '0') return false;
+  return positiveInt('CACHE_MAX_VALUE_BYTES', Number(text));
 }
 
 function defaultUserId(req: unknown): string | undefined {

@@ -8,6 +8,8 @@ export interface CounterSnapshot {
   loads: number;
   errors: number;
   invalidations: number;
+  /** values returned to the caller but not stored: a cycle, too large, their serializer threw */
+  uncacheable: number;
   latencyMs: {
     hit: ReturnType<LatencyWindow['percentiles']>;
     miss: ReturnType<LatencyWindow['percentiles']>;
@@ -35,6 +37,7 @@ class Counters {
   loads = 0;
   errors = 0;
   invalidations = 0;
+  uncacheable = 0;
   readonly hitLatency = new LatencyWindow(512);
   readonly missLatency = new LatencyWindow(512);
 
@@ -47,6 +50,7 @@ class Counters {
       loads: this.loads,
       errors: this.errors,
       invalidations: this.invalidations,
+      uncacheable: this.uncacheable,
       latencyMs: { hit: this.hitLatency.percentiles(), miss: this.missLatency.percentiles() },
     };
   }
@@ -108,6 +112,11 @@ export class CacheStats {
   invalidation(count = 1, namespace?: string): void {
     this.total.invalidations += count;
     if (namespace !== undefined) this.ns(namespace).invalidations += count;
+  }
+
+  uncacheable(namespace: string | undefined): void {
+    this.total.uncacheable++;
+    this.ns(namespace).uncacheable++;
   }
 
   namespaces(): Record<string, CounterSnapshot> {
