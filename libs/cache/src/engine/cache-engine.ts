@@ -270,7 +270,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
     );
     // issue 13: compressed payloads inflate off the event loop; the others stay synchronous
-    const found = decoded.some((d) => d instanceof Promise) ? await Promise.all(decoded) : decoded;
+    const found = decoded.some(isPending) ? await Promise.all(decoded) : decoded;
     return { found: found as (Envelope<T> | undefined)[], reached: true };
   }
 
@@ -299,7 +299,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       return dropped(err);
     }
-    return decoded instanceof Promise ? decoded.then(fill, dropped) : fill(decoded);
+    return isPending(decoded) ? decoded.then(fill, dropped) : fill(decoded);
   }
 
   /** With Redis unusable, memory serves even while untrusted: better than nothing. */
@@ -322,6 +322,11 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     this.memoryTrusted = healthy;
   }
+}
+
+/** issue 13: a decode still inflating (not instanceof Promise: zlib's may come from another realm) */
+function isPending<T>(decoded: T | Promise<T>): decoded is Promise<T> {
+  return typeof (decoded as { then?: unknown } | undefined)?.then === 'function';
 }
 
 function valueOf<T>(outcome: Outcome<T>): T {
