@@ -14,6 +14,8 @@ export type {
 } from './options/cache-options.interface';
 export type { ResolvedCacheOptions } from './options/resolved-options';
 export { CacheOptionsError } from './options/resolve-options';
+export { CacheError, UncacheableValueError } from './errors';
+export type { ValueOptions, ValueSerializer } from './values/value-format';
 export { CacheService, type SetOptions } from './service/cache.service';
 export { RedisService, type RedisStatus } from './redis/redis.service';
 export type { CircuitState } from './redis/circuit-breaker';
