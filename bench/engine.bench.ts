@@ -108,7 +108,7 @@ export async function engineBench(server: RedisServer): Promise<Row[]> {
   return rows;
 }
 
-async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
+export async function app(options: Parameters<typeof CacheModule.forRoot>[0]) {
   const moduleRef = await Test.createTestingModule({
     imports: [CacheModule.forRoot({ ...options, admin: false })],
     providers: [PriceService],

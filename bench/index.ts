@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { RedisServer } from '../test/support/redis-server';
 import { engineBench } from './engine.bench';
 import { httpBench } from './http.bench';
+import { largeValuesBench } from './large-values.bench';
 import { resilienceBench } from './resilience.bench';
 import { printRows, type Row } from './measure';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   try {
     rows.push(...(await engineBench(server)));
     rows.push(...(await resilienceBench(server)));
+    rows.push(...(await largeValuesBench(server)));
     rows.push(...(await httpBench()));
   } finally {
     await server.shutdown();
