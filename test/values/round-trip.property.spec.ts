@@ -145,7 +145,13 @@ describe('one value, whichever tier serves it', () => {
     ['a function field is dropped', { a: 1, f: () => 2 }, { a: 1 }],
     ['a symbol in an array becomes null', [Symbol('s'), 1], [null, 1]],
     ['a hole becomes null', [1, , 3], [1, null, 3]], // eslint-disable-line no-sparse-arrays
-    ['a class instance becomes a plain object', new (class P { x = 1 })(), { x: 1 }],
+    [
+      'a class instance becomes a plain object',
+      new (class P {
+        x = 1;
+      })(),
+      { x: 1 },
+    ],
   ])('%s, from every tier', async (name, value, expected) => {
     const key = `case:${name}`;
     await writer.cache.set(key, value);

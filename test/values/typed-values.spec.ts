@@ -179,8 +179,8 @@ describe('typed values', () => {
     }
     const booting = bootValuesApp({ redis: null }, { providers: [BadService] });
     await expect(booting).rejects.toThrow(CacheDecoratorError);
-    await expect(
-      bootValuesApp({ redis: null }, { providers: [BadService] }),
-    ).rejects.toThrow(/BadService\.find.*"(type|serializer)"/);
+    await expect(bootValuesApp({ redis: null }, { providers: [BadService] })).rejects.toThrow(
+      /BadService\.find.*"(type|serializer)"/,
+    );
   });
 });
