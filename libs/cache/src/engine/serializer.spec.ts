@@ -167,6 +167,13 @@ describe('Serializer.prepare', () => {
     expect(new Serializer(false).decode(payload)).toStrictEqual(back);
   });
 
+  it('keeps plain JSON data as it is: decoding it back would give an equal value', async () => {
+    const value = { a: [1, 'two', null, { b: false }] };
+    const { payload, envelope: back } = await new Serializer(false).prepare('k', envelope(value));
+    expect(back.v).toBe(value);
+    expect(new Serializer(false).decode(payload).v).toStrictEqual(value);
+  });
+
   it('deflates above the threshold, and decodeStored inflates asynchronously', async () => {
     const serializer = new Serializer(64);
     const value = { text: 'abc'.repeat(100) };

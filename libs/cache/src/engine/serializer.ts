@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 import { UncacheableValueError } from '../errors';
-import { typedReplacer, typedReviver } from '../values/typed-json';
+import { isPlainJson, typedReplacer, typedReviver } from '../values/typed-json';
 import { ValueFormats, type ValueOptions } from '../values/value-format';
 
 const deflateAsync = promisify(deflateRaw);
@@ -84,8 +84,17 @@ export class Serializer {
   prepareSync<T>(key: string, envelope: Envelope<T>, opts: ValueOptions<T> = {}): Prepared<T> {
     this.formats.register(opts);
     try {
-      const payload = this.text(envelope, opts);
-      return { payload, envelope: this.parse<T>(payload) };
+      // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
+      const plain =
+        !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
+      const payload = this.text(envelope, opts, plain);
+      if (!plain) return { payload, envelope: this.parse<T>(payload) };
+      const type = opts.type?.name ?? envelope.y;
+      if (!type) return { payload, envelope };
+      return {
+        payload,
+        envelope: { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type },
+      };
     } catch (err) {
       if (err instanceof Unstorable) throw new UncacheableValueError(key, err.message);
       throw new UncacheableValueError(key, `it does not decode back: ${(err as Error).message}`);
@@ -122,7 +131,7 @@ export class Serializer {
     );
   }
 
-  private text(envelope: Envelope, opts: ValueOptions): string {
+  private text(envelope: Envelope, opts: ValueOptions, plain = false): string {
     const { formats } = this;
     if (typeof envelope.v === 'function' || typeof envelope.v === 'symbol') {
       throw new Unstorable(`a ${typeof envelope.v} is not a value`);
@@ -139,10 +148,12 @@ export class Serializer {
     let typed = false;
     let json: string;
     try {
-      json = JSON.stringify(
-        stored,
-        typedReplacer(() => (typed = true)),
-      );
+      json = plain
+        ? JSON.stringify(stored)
+        : JSON.stringify(
+            stored,
+            typedReplacer(() => (typed = true)),
+          );
     } catch (err) {
       const message = (err as Error).message;
       throw new Unstorable(/circular/i.test(message) ? 'it has a circular reference' : message);

@@ -62,6 +62,40 @@ export function typedReplacer(onTyped: () => void) {
   };
 }
 
+/** Deeper than this, a value takes the checked path (a cycle ends there too). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * true when JSON gives this value back equal, as it is: plain objects, arrays without holes,
+ * strings, booleans, null and finite numbers other than -0, nothing typed, no toJSON. Such a
+ * value (the common case) is encoded without a replacer and kept without decoding it back.
+ */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > PLAIN_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype || TYPE_KEY in value) return false;
+      const record = value as Record<string, unknown>;
+      for (const key in record) if (!isPlainJson(record[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /** The JSON.parse reviver that undoes typedReplacer; an unknown tag is left as data. */
 export function typedReviver(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || !(TYPE_KEY in value)) return value;
