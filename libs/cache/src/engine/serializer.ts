@@ -48,8 +48,12 @@ export class SerializationError extends Error {
   static readonly code = 'E_CACHE_DECODE';
 }
 
-/** Why a value cannot be stored; the caller decides whether that is an error (set) or not. */
-class Unstorable extends Error {}
+interface Encoded {
+  text: string;
+  plain: boolean;
+  /** the class name the value is revived into */
+  type?: string;
+}
 
 /**
  * Envelopes to payloads and back: JSON with exact round trips of the types in values/typed-json,
@@ -66,44 +70,31 @@ export class Serializer {
   /**
    * Encodes an entry and decodes it back: memory is filled with the second, so every tier serves
    * the same value (a class revived once here, not on each hit). Throws UncacheableValueError.
+   * A large value is deflated on the thread pool, between its encoding and its decoding, so
+   * the event loop is never held for both at once.
    */
   async prepare<T>(
     key: string,
     envelope: Envelope<T>,
     opts: ValueOptions<T> = {},
   ): Promise<Prepared<T>> {
-    const prepared = this.prepareSync(key, envelope, opts);
-    if (this.compressAbove !== false && prepared.payload.length > this.compressAbove) {
-      const deflated = await deflateAsync(prepared.payload);
-      prepared.payload = COMPRESSED + deflated.toString('base64');
+    const encoded = this.encoded(key, envelope, opts);
+    let payload = encoded.text;
+    if (this.compressAbove !== false && payload.length > this.compressAbove) {
+      payload = COMPRESSED + (await deflateAsync(payload)).toString('base64');
     }
-    return prepared;
+    return { payload, envelope: this.decoded(key, envelope, encoded) };
   }
 
   /** prepare without compression: for the memory-only sync path, where the payload is a size. */
   prepareSync<T>(key: string, envelope: Envelope<T>, opts: ValueOptions<T> = {}): Prepared<T> {
-    this.formats.register(opts);
-    try {
-      // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
-      const plain =
-        !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
-      const payload = this.text(envelope, opts, plain);
-      if (!plain) return { payload, envelope: this.parse<T>(payload) };
-      const type = opts.type?.name ?? envelope.y;
-      if (!type) return { payload, envelope };
-      return {
-        payload,
-        envelope: { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type },
-      };
-    } catch (err) {
-      if (err instanceof Unstorable) throw new UncacheableValueError(key, err.message);
-      throw new UncacheableValueError(key, `it does not decode back: ${(err as Error).message}`);
-    }
+    const encoded = this.encoded(key, envelope, opts);
+    return { payload: encoded.text, envelope: this.decoded(key, envelope, encoded) };
   }
 
   /** The payload of an entry, compressed synchronously (inspection and tests). */
   encode(envelope: Envelope): string {
-    const text = this.text(envelope, {});
+    const text = this.text(envelope, {}, false);
     if (this.compressAbove !== false && text.length > this.compressAbove) {
       return COMPRESSED + deflateRawSync(text).toString('base64');
     }
@@ -131,10 +122,33 @@ export class Serializer {
     );
   }
 
-  private text(envelope: Envelope, opts: ValueOptions, plain = false): string {
+  private encoded(key: string, envelope: Envelope, opts: ValueOptions): Encoded {
+    this.formats.register(opts);
+    // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
+    const plain =
+      !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
+    try {
+      return { text: this.text(envelope, opts, plain), plain, type: opts.type?.name ?? envelope.y };
+    } catch (err) {
+      throw new UncacheableValueError(key, (err as Error).message);
+    }
+  }
+
+  private decoded<T>(key: string, envelope: Envelope<T>, encoded: Encoded): Envelope<T> {
+    const { text, plain, type } = encoded;
+    try {
+      if (!plain) return this.parse<T>(text);
+      if (!type) return envelope;
+      return { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type };
+    } catch (err) {
+      throw new UncacheableValueError(key, `it does not decode back: ${(err as Error).message}`);
+    }
+  }
+
+  private text(envelope: Envelope, opts: ValueOptions, plain: boolean): string {
     const { formats } = this;
     if (typeof envelope.v === 'function' || typeof envelope.v === 'symbol') {
-      throw new Unstorable(`a ${typeof envelope.v} is not a value`);
+      throw new Error(`a ${typeof envelope.v} is not a value`);
     }
     const format =
       opts.serializer ?? (envelope.x ? formats.serializer(envelope.x) : formats.fallback);
@@ -156,12 +170,14 @@ export class Serializer {
           );
     } catch (err) {
       const message = (err as Error).message;
-      throw new Unstorable(/circular/i.test(message) ? 'it has a circular reference' : message);
+      throw new Error(/circular/i.test(message) ? 'it has a circular reference' : message, {
+        cause: err,
+      });
     }
     const text = typed ? TYPED + json : json;
     const max = this.maxValueBytes;
     if (max !== false && text.length * 3 > max && Buffer.byteLength(text) > max) {
-      throw new Unstorable(`${Buffer.byteLength(text)} bytes is above maxValueBytes (${max})`);
+      throw new Error(`${Buffer.byteLength(text)} bytes is above maxValueBytes (${max})`);
     }
     return text;
   }
@@ -191,10 +207,10 @@ function encodeWith(format: { name: string; encode(value: unknown): unknown }, v
   try {
     data = format.encode(value);
   } catch (err) {
-    throw new Unstorable(`serializer "${format.name}" threw: ${(err as Error).message}`);
+    throw new Error(`serializer "${format.name}" threw: ${(err as Error).message}`, { cause: err });
   }
   if (typeof data !== 'string' && !Buffer.isBuffer(data)) {
-    throw new Unstorable(`serializer "${format.name}" returned neither a string nor a Buffer`);
+    throw new Error(`serializer "${format.name}" returned neither a string nor a Buffer`);
   }
   return data;
 }
