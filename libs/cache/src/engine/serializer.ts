@@ -86,10 +86,23 @@ export class Serializer {
     return { payload, envelope: this.decoded(key, envelope, encoded) };
   }
 
-  /** prepare without compression: for the memory-only sync path, where the payload is a size. */
-  prepareSync<T>(key: string, envelope: Envelope<T>, opts: ValueOptions<T> = {}): Prepared<T> {
+  /**
+   * prepare, synchronously: compressed on the event loop when `compress` (explicit writes, whose
+   * Redis command must go out before any command issued after them), else not at all (the
+   * memory-only sync path, where the payload is a size).
+   */
+  prepareSync<T>(
+    key: string,
+    envelope: Envelope<T>,
+    opts: ValueOptions<T> = {},
+    compress = false,
+  ): Prepared<T> {
     const encoded = this.encoded(key, envelope, opts);
-    return { payload: encoded.text, envelope: this.decoded(key, envelope, encoded) };
+    let payload = encoded.text;
+    if (compress && this.compressAbove !== false && payload.length > this.compressAbove) {
+      payload = COMPRESSED + deflateRawSync(payload).toString('base64');
+    }
+    return { payload, envelope: this.decoded(key, envelope, encoded) };
   }
 
   /** The payload of an entry, compressed synchronously (inspection and tests). */

@@ -12,20 +12,19 @@ export class Writer {
 
   async mset(entries: MsetEntry[]): Promise<void> {
     const { policy, serializer, invalidator, redisTier, flights, memory, bus } = this.engine;
-    // issue 13: encoded (off the event loop when large) and decoded back for memory; a value that
-    // cannot be cached fails the whole write, naming its key, before anything is written
-    const prepared = await Promise.all(
-      entries.map(async (entry) => {
-        const envelope = policy.envelope(entry.key, entry.value, entry);
-        if (!envelope) return { key: entry.key, envelope, payload: '' };
-        try {
-          return { key: entry.key, ...(await serializer.prepare(entry.key, envelope, entry)) };
-        } catch (err) {
-          this.engine.uncacheable.handle(err, { namespace: envelope.n }, false);
-          throw err;
-        }
-      }),
-    );
+    // issue 13: encoded and decoded back for memory, synchronously so that the Redis write goes
+    // out before a command issued after set() (a delete); a value that cannot be cached fails the
+    // whole write, naming its key, before anything is written
+    const prepared = entries.map((entry) => {
+      const envelope = policy.envelope(entry.key, entry.value, entry);
+      if (!envelope) return { key: entry.key, envelope, payload: '' };
+      try {
+        return { key: entry.key, ...serializer.prepareSync(entry.key, envelope, entry, true) };
+      } catch (err) {
+        this.engine.uncacheable.handle(err, { namespace: envelope.n }, false);
+        throw err;
+      }
+    });
     const keys = prepared.map((p) => p.key);
     invalidator.applyLocal({ keys });
     const storable = prepared.filter((p) => p.envelope !== undefined);
