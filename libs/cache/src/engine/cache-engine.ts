@@ -26,7 +26,7 @@ import { Loader } from './loader';
 import { Writer } from './writer';
 import { MemoryTier } from './memory-tier';
 import { RedisTier, UNAVAILABLE } from './redis-tier';
-import { Serializer, type Envelope } from './serializer';
+import { inflated, isCompressed, Serializer, type Envelope } from './serializer';
 import { UncacheableReporter } from '../values/uncacheable';
 import { ValueFormats } from '../values/value-format';
 
@@ -266,40 +266,30 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     if (raws === UNAVAILABLE) {
       return { found: keys.map((key) => this.memoryFallback<T>(key)), reached: false };
     }
-    const decoded = raws.map((raw, i) =>
+    // issue 13: compressed payloads are inflated on the thread pool, off the event loop
+    if (raws.some(isCompressed)) raws = await Promise.all(raws.map(inflated));
+    const found = raws.map((raw, i) =>
       raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
     );
-    // issue 13: compressed payloads inflate off the event loop; the others stay synchronous
-    const found = decoded.some(isPending) ? await Promise.all(decoded) : decoded;
-    return { found: found as (Envelope<T> | undefined)[], reached: true };
+    return { found, reached: true };
   }
 
   /** A stored payload, decoded; a payload that fails to decode is a miss and is deleted. */
-  decode<T>(
-    key: string,
-    raw: string,
-    epoch?: number,
-  ): Envelope<T> | undefined | Promise<Envelope<T> | undefined> {
-    let decoded: Envelope<T> | Promise<Envelope<T>>;
-    const dropped = (err: unknown) => {
+  decode<T>(key: string, raw: string, epoch?: number): Envelope<T> | undefined {
+    let envelope: Envelope<T>;
+    try {
+      envelope = this.serializer.decode<T>(raw);
+    } catch (err) {
       this.stats.error(this.policy.namespaceOf(key, undefined));
       this.logger.warn(`dropped undecodable entry "${key}": ${(err as Error).message}`);
       void this.redisTier.remove(key);
       return undefined;
-    };
-    const fill = (envelope: Envelope<T>) => {
-      // fill memory only if no invalidation happened while Redis was being read
-      if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
-        this.memory.set(key, envelope, raw.length);
-      }
-      return envelope;
-    };
-    try {
-      decoded = this.serializer.decodeStored<T>(raw); // issue 13: a promise when compressed
-    } catch (err) {
-      return dropped(err);
     }
-    return isPending(decoded) ? decoded.then(fill, dropped) : fill(decoded);
+    // fill memory only if no invalidation happened while Redis was being read
+    if (epoch !== undefined && epoch === this.invalidator.epoch && this.memory) {
+      this.memory.set(key, envelope, raw.length);
+    }
+    return envelope;
   }
 
   /** With Redis unusable, memory serves even while untrusted: better than nothing. */
@@ -322,11 +312,6 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     this.memoryTrusted = healthy;
   }
-}
-
-/** issue 13: a decode still inflating (not instanceof Promise: zlib's may come from another realm) */
-function isPending<T>(decoded: T | Promise<T>): decoded is Promise<T> {
-  return typeof (decoded as { then?: unknown } | undefined)?.then === 'function';
 }
 
 function valueOf<T>(outcome: Outcome<T>): T {

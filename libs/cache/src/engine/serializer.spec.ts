@@ -1,5 +1,11 @@
 import { UncacheableValueError } from '../errors';
-import { SerializationError, Serializer, type Envelope } from './serializer';
+import {
+  inflated,
+  isCompressed,
+  SerializationError,
+  Serializer,
+  type Envelope,
+} from './serializer';
 
 const envelope = <T>(v: T, extra: Partial<Envelope<T>> = {}): Envelope<T> => ({
   v,
@@ -174,15 +180,20 @@ describe('Serializer.prepare', () => {
     expect(new Serializer(false).decode(payload).v).toStrictEqual(value);
   });
 
-  it('deflates above the threshold, and decodeStored inflates asynchronously', async () => {
+  it('deflates above the threshold; inflated() undoes it asynchronously, for decode()', async () => {
     const serializer = new Serializer(64);
     const value = { text: 'abc'.repeat(100) };
     const { payload } = await serializer.prepare('k', envelope(value));
-    expect(payload.startsWith('Z')).toBe(true);
-    const pending = serializer.decodeStored(payload);
-    expect(typeof (pending as Promise<unknown>).then).toBe('function');
-    expect((await pending).v).toStrictEqual(value);
-    expect(serializer.decodeStored('{"v":1,"c":0,"e":1,"s":0,"g":0}')).toMatchObject({ v: 1 });
+    expect(isCompressed(payload)).toBe(true);
+    const text = await inflated(payload);
+    expect(isCompressed(text)).toBe(false);
+    expect(serializer.decode(text!).v).toStrictEqual(value);
+    const plain = '{"v":1,"c":0,"e":1,"s":0,"g":0}';
+    expect(await inflated(plain)).toBe(plain);
+    expect(await inflated(null)).toBeNull();
+    // bad deflate data is handed back as it is, for decode() to reject
+    expect(await inflated('Z!!!')).toBe('Z!!!');
+    expect(() => serializer.decode('Z!!!')).toThrow(SerializationError);
   });
 
   it.each<[string, unknown, number | false, RegExp]>([

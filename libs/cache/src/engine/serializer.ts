@@ -126,15 +126,6 @@ export class Serializer {
     }
   }
 
-  /** decode, inflating off the event loop: a promise for compressed payloads only. */
-  decodeStored<T = unknown>(payload: string): Envelope<T> | Promise<Envelope<T>> {
-    if (payload.charCodeAt(0) !== 90 /* Z */) return this.decode<T>(payload);
-    return inflateAsync(Buffer.from(payload.slice(1), 'base64')).then(
-      (text) => this.parse<T>(text.toString()),
-      (err) => Promise.reject(decodeError(err)),
-    );
-  }
-
   private encoded(key: string, envelope: Envelope, opts: ValueOptions): Encoded {
     this.formats.register(opts);
     // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
@@ -226,6 +217,23 @@ function encodeWith(format: { name: string; encode(value: unknown): unknown }, v
     throw new Error(`serializer "${format.name}" returned neither a string nor a Buffer`);
   }
   return data;
+}
+
+export function isCompressed(payload: string | null): boolean {
+  return payload !== null && payload.charCodeAt(0) === 90; /* Z */
+}
+
+/**
+ * A payload inflated on the thread pool, ready for decode(); one that fails to inflate is
+ * returned as it is, for decode() to report.
+ */
+export async function inflated(payload: string | null): Promise<string | null> {
+  if (payload === null || !isCompressed(payload)) return payload;
+  try {
+    return (await inflateAsync(Buffer.from(payload.slice(1), 'base64'))).toString();
+  } catch {
+    return payload;
+  }
 }
 
 function decodeError(err: unknown): SerializationError {
