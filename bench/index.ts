@@ -3,6 +3,7 @@ import { RedisServer } from '../test/support/redis-server';
 import { engineBench } from './engine.bench';
 import { httpBench } from './http.bench';
 import { limitsBench } from './limits.bench';
+import { largeValuesBench } from './large-values.bench';
 import { resilienceBench } from './resilience.bench';
 import { printRows, type Row } from './measure';
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     rows.push(...(await engineBench(server)));
     rows.push(...(await resilienceBench(server)));
     rows.push(...(await limitsBench(server)));
+    rows.push(...(await largeValuesBench(server)));
     rows.push(...(await httpBench()));
   } finally {
     await server.shutdown();

@@ -52,6 +52,18 @@ export class SerializationError extends CacheError {
   readonly code = SerializationError.code;
 }
 
+/** A value that cannot be cached (a cycle, too large, its serializer threw), given to `set()`. */
+export class UncacheableValueError extends CacheError {
+  static readonly code = 'E_CACHE_UNCACHEABLE_VALUE';
+  readonly code = UncacheableValueError.code;
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`cannot cache the value of "${key}": ${reason}`);
+  }
+}
+
 /** A warm request named jobs that are not registered (the admin API answers 400). */
 export class UnknownWarmupJobError extends CacheError {
   static readonly code = 'E_CACHE_WARMUP_UNKNOWN';

@@ -7,6 +7,7 @@ export {
   KeyTemplateError,
   RedisNotConfiguredError,
   SerializationError,
+  UncacheableValueError,
   UnknownWarmupJobError,
   WarmupJobError,
   WarmupRunError,
@@ -25,6 +26,7 @@ export type {
   WarmupOptions,
 } from './options/cache-options.interface';
 export type { ResolvedCacheOptions } from './options/resolved-options';
+export type { ValueOptions, ValueSerializer } from './values/value-format';
 export { CacheService, type SetOptions } from './service/cache.service';
 export { RedisService, type RedisStatus } from './redis/redis.service';
 export type { CircuitState } from './redis/circuit-breaker';

@@ -97,6 +97,7 @@ function counters(raw: unknown): CounterSnapshot {
     loads: n(c.loads),
     errors: n(c.errors),
     loadErrors: n(c.loadErrors),
+    uncacheable: n(c.uncacheable),
     invalidations: n(c.invalidations),
     latencyMs: {
       hit: { ...NO_LATENCY, ...c.latencyMs?.hit },

@@ -56,6 +56,7 @@ export class CacheExplorer implements OnModuleInit {
         }
         const plan = this.plans.route(controller, method);
         if (plan.cached) namespaces.add(plan.cached.namespace);
+        if (plan.cached) this.engine.serializer.formats.register(plan.cached.value);
         if (plan.invalidation) invalidations.push(plan.invalidation);
       }
     }
@@ -100,6 +101,8 @@ export class CacheExplorer implements OnModuleInit {
     const cached = cachedOptions ? compileCachedPlan(cachedOptions, site) : undefined;
     const invalidation = spec ? compileInvalidationPlan(spec, site) : undefined;
     if (cached) namespaces.add(cached.namespace);
+    // a Redis entry of this method may be read (get, another path) before it first runs here
+    if (cached) this.engine.serializer.formats.register(cached.value);
     if (invalidation) invalidations.push(invalidation);
     if (!this.options.enabled) return;
     if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient || !instance) {

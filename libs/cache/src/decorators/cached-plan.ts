@@ -3,6 +3,7 @@ import type { EntryOptions } from '../engine/entry-policy';
 import { compileKeyTemplate, type KeyBuilder } from '../keys/key-template';
 import type { RouteVary } from '../keys/route-key';
 import { stableDigest } from '../keys/stable-digest';
+import { serializerProblem, typeProblem, type ValueOptions } from '../values/value-format';
 import type { CachedOptions } from './cached.decorator';
 
 /** Where a decorator sits, for compiling and for error messages. */
@@ -27,6 +28,8 @@ export interface CachedPlan {
   pureKey: boolean;
   perUser: boolean;
   vary: RouteVary;
+  /** the class and format of its values, registered at bootstrap so Redis entries revive */
+  value: ValueOptions;
   /** false when `condition` says this call skips the cache */
   applies(args: readonly unknown[]): boolean;
   /** the engine's options for this call, the arguments bound into ttl/unless */
@@ -69,6 +72,11 @@ export function compileCachedPlan(options: CachedOptions, site: PlanSite): Cache
   }
   if (perUser !== undefined && typeof perUser !== 'boolean') fail('"perUser" must be a boolean');
   checkVary(vary, fail);
+  const { type, serializer } = options;
+  const typeIssue = type === undefined ? undefined : typeProblem(type);
+  if (typeIssue) fail(`"type": ${typeIssue}`);
+  const formatIssue = serializer === undefined ? undefined : serializerProblem(serializer);
+  if (formatIssue) fail(`"serializer": ${formatIssue}`);
 
   const key = keyBuilder(options.key, site, owner, fail);
   return {
@@ -78,6 +86,7 @@ export function compileCachedPlan(options: CachedOptions, site: PlanSite): Cache
     pureKey: typeof options.key !== 'function',
     perUser: perUser === true,
     vary: vary ?? {},
+    value: { type, serializer },
     applies: condition ? (args) => condition(...args) !== false : () => true,
     entryOptions: <T>(args: readonly unknown[]): EntryOptions<T> => ({
       namespace,
@@ -86,6 +95,9 @@ export function compileCachedPlan(options: CachedOptions, site: PlanSite): Cache
       unless: unless ? (value: T) => unless(value, ...args) : undefined,
       staleWhileRevalidate,
       grace,
+      type,
+      serializer: serializer as ValueOptions<T>['serializer'],
+      family: owner,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import { CACHED_METADATA } from '../cache.constants';
 import type { RouteVary } from '../keys/route-key';
+import type { ValueSerializer } from '../values/value-format';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the functions below take the decorated
    method's own arguments, whose types only the method knows */
@@ -29,6 +30,10 @@ export interface CachedOptions<Result = any> {
   perUser?: boolean;
   /** routes only: what else the response depends on. Default: every query parameter, no header */
   vary?: RouteVary;
+  /** revive the cached plain data (an object, or an array of them) as instances of this class */
+  type?: new (...args: any[]) => unknown;
+  /** this method's own format for its values; overrides the module-level `serializer` */
+  serializer?: ValueSerializer<Result>;
 }
 
 /**

@@ -28,6 +28,8 @@ import { Writer, type MsetEntry } from './writer';
 import { MemoryTier } from './memory-tier';
 import { RedisTier } from './redis-tier';
 import { Serializer, type Envelope } from './serializer';
+import { UncacheableReporter } from '../values/uncacheable';
+import { ValueFormats } from '../values/value-format';
 
 export type { MsetEntry } from './writer';
 
@@ -45,6 +47,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly stats = new CacheStats();
   readonly policy: EntryPolicy;
   readonly serializer: Serializer;
+  readonly uncacheable = new UncacheableReporter(this.stats);
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null = null;
   private readonly flights = new Flights();
@@ -59,7 +62,12 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.layout = new KeyLayout(options.keyPrefix);
     this.memory = options.memory ? new MemoryTier(options.memory) : null;
-    this.serializer = new Serializer(options.compressThreshold);
+    // issue 13: values larger than maxValueBytes are not cached; a module-level format
+    this.serializer = new Serializer(
+      options.compressThreshold,
+      options.maxValueBytes,
+      new ValueFormats(options.serializer),
+    );
     this.policy = new EntryPolicy(options);
     this.redisTier = new RedisTier(
       redis,
@@ -101,6 +109,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       policy: this.policy,
       serializer: this.serializer,
       stats: this.stats,
+      uncacheable: this.uncacheable,
       lock: options.lock,
       instanceId: this.instanceId,
     });
@@ -112,6 +121,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       serializer: this.serializer,
       invalidator: this.invalidator,
       bus: this.bus,
+      uncacheable: this.uncacheable,
     });
   }
 
@@ -222,10 +232,19 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     }
     const started = performance.now();
     const value = load();
-    const envelope = this.policy.envelope(key, value, entryOptionsOf(optsArg), now);
+    const opts = entryOptionsOf(optsArg);
+    const envelope = this.policy.envelope(key, value, opts, now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
-    if (envelope && this.memory) this.memory.set(key, envelope);
-    return value;
+    if (!envelope || !this.memory) return value;
+    // issue 13: memory holds (and the caller gets) what decoding would give; uncacheable: the value
+    try {
+      const { envelope: stored } = this.serializer.prepareSync(key, envelope, opts);
+      this.memory.set(key, stored);
+      return stored.v;
+    } catch (err) {
+      if (!this.uncacheable.handle(err, { family: opts.family, namespace: envelope.n })) throw err;
+      return value;
+    }
   }
 
   async get<T>(key: string): Promise<T | undefined> {

@@ -1,11 +1,12 @@
 import type { ResolvedCacheOptions } from '../options/resolved-options';
+import type { ValueOptions } from '../values/value-format';
 import type { Envelope } from './serializer';
 
 /** Invalidation markers outlive any load we still guard; a load running longer is not stored. */
 export const GUARD_WINDOW_MS = 10 * 60_000;
 
 /** What a caller may say about one entry (the options of getOrSet, set and @Cached). */
-export interface EntryOptions<T = unknown> {
+export interface EntryOptions<T = unknown> extends ValueOptions<T> {
   /** seconds, or a function of the value */
   ttl?: number | ((value: T) => number);
   namespace?: string;
@@ -16,6 +17,8 @@ export interface EntryOptions<T = unknown> {
   grace?: number;
   /** when true for a value, it is returned but not stored */
   unless?: (value: T) => boolean;
+  /** what a warning about an uncacheable value names (a method, a route); default: the key's first segment */
+  family?: string;
 }
 
 /** Options, or a function that builds them: called on a miss only, so a hit builds nothing. */

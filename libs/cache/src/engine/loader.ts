@@ -6,9 +6,10 @@ import type { CacheStats } from '../stats/cache-stats';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import { RETRY, type Flight, type Flights, type Outcome } from './flights';
 import type { MemoryTier } from './memory-tier';
+import type { UncacheableReporter } from '../values/uncacheable';
 import type { Reader } from './reader';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
-import type { Envelope, Serializer } from './serializer';
+import type { Envelope, Prepared, Serializer } from './serializer';
 
 export interface LoaderParts {
   flights: Flights;
@@ -18,6 +19,7 @@ export interface LoaderParts {
   policy: EntryPolicy;
   serializer: Serializer;
   stats: CacheStats;
+  uncacheable: UncacheableReporter;
   lock: ResolvedCacheOptions['lock'];
   /** names this instance's lock tokens */
   instanceId: string;
@@ -79,6 +81,8 @@ export class Loader {
       promise: undefined as never,
     };
     this.parts.flights.add(flight);
+    // the value's class and format, so that what Redis holds can be revived
+    this.parts.serializer.formats.register(opts);
     flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() =>
       this.parts.flights.done(flight),
     );
@@ -137,12 +141,30 @@ export class Loader {
       }
       throw err;
     }
-    const envelope = parts.policy.envelope(key, value, opts);
-    if (envelope && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
-      await this.store(flight, envelope, guard);
+    // the value as every tier will serve it; undefined when it is not to be cached
+    const prepared = await this.prepare(key, parts.policy.envelope(key, value, opts), opts);
+    if (prepared && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
+      await this.store(flight, prepared, guard);
     }
     await this.release(key, lock.token);
-    return { value, source: 'loader', envelope };
+    if (!prepared) return { value, source: 'loader', envelope: undefined };
+    return { value: prepared.envelope.v, source: 'loader', envelope: prepared.envelope };
+  }
+
+  /** A value that cannot be cached is the caller's all the same (counted, warned once). */
+  private async prepare<T>(
+    key: string,
+    envelope: Envelope<T> | undefined,
+    opts: EntryOptions<T>,
+  ): Promise<Prepared<T> | undefined> {
+    if (!envelope) return undefined;
+    try {
+      return await this.parts.serializer.prepare(key, envelope, opts);
+    } catch (err) {
+      const where = { family: opts.family, namespace: envelope.n };
+      if (this.parts.uncacheable.handle(err, where)) return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -157,11 +179,10 @@ export class Loader {
 
   private async store<T>(
     flight: Flight,
-    envelope: Envelope<T>,
+    { payload, envelope }: Prepared<T>,
     guard: number | typeof UNAVAILABLE,
   ): Promise<void> {
     const { parts } = this;
-    const payload = parts.serializer.encode(envelope);
     if (parts.redis.configured && guard !== UNAVAILABLE) {
       const written = await parts.redis.write([
         {

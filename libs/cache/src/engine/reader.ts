@@ -4,7 +4,7 @@ import type { EntryPolicy } from './entry-policy';
 import type { Invalidator } from './invalidator';
 import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
-import type { Envelope, Serializer } from './serializer';
+import { inflated, isCompressed, type Envelope, type Serializer } from './serializer';
 
 export interface ReaderParts {
   memory: MemoryTier | null;
@@ -58,6 +58,8 @@ export class Reader {
     if (raws === UNAVAILABLE) {
       return { found: keys.map((key) => this.fallback<T>(key)), reached: false };
     }
+    // compressed payloads are inflated on the thread pool, off the event loop
+    if (raws.some(isCompressed)) raws = await Promise.all(raws.map(inflated));
     const found = raws.map((raw, i) =>
       raw === null ? undefined : this.decode<T>(keys[i], raw, epoch),
     );

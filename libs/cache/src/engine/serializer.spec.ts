@@ -1,5 +1,5 @@
-import { SerializationError } from '../errors';
-import { Serializer, type Envelope } from './serializer';
+import { SerializationError, UncacheableValueError } from '../errors';
+import { inflated, isCompressed, Serializer, type Envelope } from './serializer';
 
 const envelope = <T>(v: T, extra: Partial<Envelope<T>> = {}): Envelope<T> => ({
   v,
@@ -43,8 +43,23 @@ describe('Serializer', () => {
     ['a marker-like object nested in one', { $t: 'S', v: { $t: 'B', v: '1' } }],
     ['an own __proto__ key', protoKeyed()],
     ['an own __proto__ key beside the marker key', protoKeyed('"$t":"O",')],
+    ['NaN and ±Infinity', [NaN, Infinity, -Infinity, { n: NaN }]],
+    ['a Buffer', Buffer.from([0, 1, 254, 255])],
+    ['typed arrays', [new Float64Array([1.5, NaN]), new BigInt64Array([-1n]), new Int16Array(0)]],
+    [
+      'a DataView and an ArrayBuffer',
+      [new DataView(new Uint8Array([1, 2]).buffer), new ArrayBuffer(3)],
+    ],
+    ['binary values as Map keys', new Map([[Buffer.from('k'), new Uint8Array([9])]])],
   ])('round-trips %s exactly', (_name, value) => {
     expect(roundTrip(value)).toStrictEqual(value);
+  });
+
+  it('stores only the bytes a view covers, in a buffer of its own', () => {
+    const back = roundTrip(new Uint16Array([1, 2, 3, 4]).subarray(1, 3));
+    expect(back).toStrictEqual(new Uint16Array([2, 3]));
+    expect(back.byteOffset).toBe(0);
+    expect(back.buffer.byteLength).toBe(4);
   });
 
   it('round-trips an invalid Date as an invalid Date', () => {
@@ -134,5 +149,63 @@ describe('Serializer compression', () => {
   it('decodes a compressed payload whatever its own threshold', () => {
     const payload = new Serializer(10).encode(envelope(big));
     expect(new Serializer(false).decode(payload).v).toStrictEqual(big);
+  });
+});
+
+describe('Serializer.prepare', () => {
+  const cyclic = () => {
+    const node: Record<string, unknown> = { id: 1 };
+    node.self = node;
+    return node;
+  };
+
+  it('gives the payload and the value decoded from it, not the value given', async () => {
+    const value = { at: new Date(1), n: -0, skip: undefined, list: [undefined] };
+    const { payload, envelope: back } = await new Serializer(false).prepare('k', envelope(value));
+    expect(back.v).not.toBe(value);
+    expect(back.v).toStrictEqual({ at: new Date(1), n: 0, list: [null] });
+    expect(new Serializer(false).decode(payload)).toStrictEqual(back);
+  });
+
+  it('keeps plain JSON data as it is: decoding it back would give an equal value', async () => {
+    const value = { a: [1, 'two', null, { b: false }] };
+    const { payload, envelope: back } = await new Serializer(false).prepare('k', envelope(value));
+    expect(back.v).toBe(value);
+    expect(new Serializer(false).decode(payload).v).toStrictEqual(value);
+  });
+
+  it('deflates above the threshold; inflated() undoes it asynchronously, for decode()', async () => {
+    const serializer = new Serializer(64);
+    const value = { text: 'abc'.repeat(100) };
+    const { payload } = await serializer.prepare('k', envelope(value));
+    expect(isCompressed(payload)).toBe(true);
+    const text = await inflated(payload);
+    expect(isCompressed(text)).toBe(false);
+    expect(serializer.decode(text!).v).toStrictEqual(value);
+    const plain = '{"v":1,"c":0,"e":1,"s":0,"g":0}';
+    expect(await inflated(plain)).toBe(plain);
+    expect(await inflated(null)).toBeNull();
+    // bad deflate data is handed back as it is, for decode() to reject
+    expect(await inflated('Z!!!')).toBe('Z!!!');
+    expect(() => serializer.decode('Z!!!')).toThrow(SerializationError);
+  });
+
+  it.each<[string, unknown, number | false, RegExp]>([
+    ['a cycle', cyclic(), false, /circular reference/],
+    ['a value above maxValueBytes', 'x'.repeat(200), 100, /above maxValueBytes \(100\)/],
+    ['a function', () => 1, false, /a function is not a value/],
+  ])('refuses %s with UncacheableValueError naming the key', async (_name, value, max, reason) => {
+    const serializer = new Serializer(false, max);
+    const refused = serializer.prepare('the:key', envelope(value));
+    await expect(refused).rejects.toThrow(UncacheableValueError);
+    await expect(refused).rejects.toThrow(/"the:key"/);
+    await expect(refused).rejects.toThrow(reason);
+  });
+
+  it('counts multi-byte characters as bytes against maxValueBytes', () => {
+    // 115 characters either way; 175 bytes of UTF-8 with é, 235 with €
+    const serializer = new Serializer(false, 200);
+    expect(() => serializer.prepareSync('k', envelope('é'.repeat(60)))).not.toThrow();
+    expect(() => serializer.prepareSync('k', envelope('€'.repeat(60)))).toThrow(/maxValueBytes/);
   });
 });

@@ -1,5 +1,11 @@
-import { SerializationError } from '../errors';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
+import { SerializationError, UncacheableValueError } from '../errors';
+import { isPlainJson, typedReplacer, typedReviver } from '../values/typed-json';
+import { ValueFormats, type ValueOptions } from '../values/value-format';
+
+const deflateAsync = promisify(deflateRaw);
+const inflateAsync = promisify(inflateRaw);
 
 /**
  * What the engine stores, in memory and in Redis: the value plus the facts needed to serve,
@@ -20,51 +26,84 @@ export interface Envelope<T = unknown> {
   n?: string;
   /** tags */
   t?: string[];
+  /** the name of the serializer that encoded v, when not the built-in JSON */
+  x?: string;
+  /** the name of the class v is revived into */
+  y?: string;
+}
+
+/** An entry ready to store: the payload for Redis, and the envelope memory holds. */
+export interface Prepared<T> {
+  payload: string;
+  /** what decoding the payload gives, so memory serves what Redis would */
+  envelope: Envelope<T>;
 }
 
 // Typed payloads start with a marker so that plain JSON (the common case) is parsed without a
 // reviver, which would make every Redis hit several times slower.
 const TYPED = 'T';
 const COMPRESSED = 'Z';
-const TYPE_KEY = '$t';
 
-/** JSON with exact round trips of Date, BigInt, Map, Set, -0 aside; optional deflate above a threshold. */
+interface Encoded {
+  text: string;
+  plain: boolean;
+  /** the class name the value is revived into */
+  type?: string;
+}
+
+/**
+ * Envelopes to payloads and back: JSON with exact round trips of the types in values/typed-json,
+ * a custom format and a class per entry (values/value-format), deflate above a threshold (async
+ * when storing and reading, so large values do not block the event loop).
+ */
 export class Serializer {
-  constructor(private readonly compressAbove: number | false) {}
+  constructor(
+    private readonly compressAbove: number | false,
+    private readonly maxValueBytes: number | false = false,
+    readonly formats = new ValueFormats(),
+  ) {}
 
+  /**
+   * Encodes an entry and decodes it back: memory is filled with the second, so every tier serves
+   * the same value (a class revived once here, not on each hit). Throws UncacheableValueError.
+   * A large value is deflated on the thread pool, between its encoding and its decoding, so
+   * the event loop is never held for both at once.
+   */
+  async prepare<T>(
+    key: string,
+    envelope: Envelope<T>,
+    opts: ValueOptions<T> = {},
+  ): Promise<Prepared<T>> {
+    const encoded = this.encoded(key, envelope, opts);
+    let payload = encoded.text;
+    if (this.compressAbove !== false && payload.length > this.compressAbove) {
+      payload = COMPRESSED + (await deflateAsync(payload)).toString('base64');
+    }
+    return { payload, envelope: this.decoded(key, envelope, encoded) };
+  }
+
+  /**
+   * prepare, synchronously: compressed on the event loop when `compress` (explicit writes, whose
+   * Redis command must go out before any command issued after them), else not at all (the
+   * memory-only sync path, where the payload is a size).
+   */
+  prepareSync<T>(
+    key: string,
+    envelope: Envelope<T>,
+    opts: ValueOptions<T> = {},
+    compress = false,
+  ): Prepared<T> {
+    const encoded = this.encoded(key, envelope, opts);
+    let payload = encoded.text;
+    if (compress && this.compressAbove !== false && payload.length > this.compressAbove) {
+      payload = COMPRESSED + deflateRawSync(payload).toString('base64');
+    }
+    return { payload, envelope: this.decoded(key, envelope, encoded) };
+  }
+
+  /** The payload of an entry, compressed synchronously (inspection and tests). */
   encode(envelope: Envelope): string {
-    let typed = false;
-    const json = JSON.stringify(envelope, function (this: Record<string, unknown>, key, value) {
-      const raw = this[key];
-      if (raw instanceof Date) {
-        typed = true;
-        return { [TYPE_KEY]: 'D', v: Number.isNaN(raw.getTime()) ? null : raw.getTime() };
-      }
-      if (typeof value === 'bigint') {
-        typed = true;
-        return { [TYPE_KEY]: 'B', v: value.toString() };
-      }
-      if (value instanceof Map) {
-        typed = true;
-        return { [TYPE_KEY]: 'M', v: [...value.entries()] };
-      }
-      if (value instanceof Set) {
-        typed = true;
-        return { [TYPE_KEY]: 'S', v: [...value.values()] };
-      }
-      if (
-        value !== null &&
-        typeof value === 'object' &&
-        !Array.isArray(value) &&
-        TYPE_KEY in value
-      ) {
-        // a user object that uses our marker key: stored as entries so decoding cannot mistake it
-        typed = true;
-        return { [TYPE_KEY]: 'O', v: Object.entries(value) };
-      }
-      return value;
-    });
-    const text = typed ? TYPED + json : json;
+    const text = this.text(envelope, {}, false);
     if (this.compressAbove !== false && text.length > this.compressAbove) {
       return COMPRESSED + deflateRawSync(text).toString('base64');
     }
@@ -72,45 +111,127 @@ export class Serializer {
   }
 
   decode<T = unknown>(payload: string): Envelope<T> {
-    let text = payload;
     try {
-      if (text.charCodeAt(0) === 90 /* Z */) {
-        text = inflateRawSync(Buffer.from(text.slice(1), 'base64')).toString();
-      }
-      const envelope = (
-        text.charCodeAt(0) === 84 /* T */ ? JSON.parse(text.slice(1), revive) : JSON.parse(text)
-      ) as Envelope<T>;
-      if (
-        typeof envelope !== 'object' ||
-        envelope === null ||
-        typeof envelope.e !== 'number' ||
-        !('v' in envelope)
-      ) {
-        throw new SerializationError('not a cache envelope');
-      }
-      return envelope;
+      const text =
+        payload.charCodeAt(0) === 90 /* Z */
+          ? inflateRawSync(Buffer.from(payload.slice(1), 'base64')).toString()
+          : payload;
+      return this.parse<T>(text);
     } catch (err) {
-      throw new SerializationError(`cannot decode cached payload: ${(err as Error).message}`);
+      throw decodeError(err);
     }
+  }
+
+  private encoded(key: string, envelope: Envelope, opts: ValueOptions): Encoded {
+    this.formats.register(opts);
+    // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
+    const plain =
+      !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
+    try {
+      return { text: this.text(envelope, opts, plain), plain, type: opts.type?.name ?? envelope.y };
+    } catch (err) {
+      throw new UncacheableValueError(key, (err as Error).message);
+    }
+  }
+
+  private decoded<T>(key: string, envelope: Envelope<T>, encoded: Encoded): Envelope<T> {
+    const { text, plain, type } = encoded;
+    try {
+      if (!plain) return this.parse<T>(text);
+      if (!type) return envelope;
+      return { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type };
+    } catch (err) {
+      throw new UncacheableValueError(key, `it does not decode back: ${(err as Error).message}`);
+    }
+  }
+
+  private text(envelope: Envelope, opts: ValueOptions, plain: boolean): string {
+    const { formats } = this;
+    if (typeof envelope.v === 'function' || typeof envelope.v === 'symbol') {
+      throw new Error(`a ${typeof envelope.v} is not a value`);
+    }
+    const format =
+      opts.serializer ?? (envelope.x ? formats.serializer(envelope.x) : formats.fallback);
+    const type = opts.type?.name ?? envelope.y;
+    let stored: Envelope = envelope;
+    if (format || type) {
+      stored = { ...envelope, v: format ? encodeWith(format, envelope.v) : envelope.v };
+      if (format) stored.x = format.name;
+      if (type) stored.y = type;
+    }
+    let typed = false;
+    let json: string;
+    try {
+      json = plain
+        ? JSON.stringify(stored)
+        : JSON.stringify(
+            stored,
+            typedReplacer(() => (typed = true)),
+          );
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new Error(/circular/i.test(message) ? 'it has a circular reference' : message, {
+        cause: err,
+      });
+    }
+    const text = typed ? TYPED + json : json;
+    const max = this.maxValueBytes;
+    if (max !== false && text.length * 3 > max && Buffer.byteLength(text) > max) {
+      throw new Error(`${Buffer.byteLength(text)} bytes is above maxValueBytes (${max})`);
+    }
+    return text;
+  }
+
+  private parse<T>(text: string): Envelope<T> {
+    const envelope = (
+      text.charCodeAt(0) === 84 /* T */ ? JSON.parse(text.slice(1), typedReviver) : JSON.parse(text)
+    ) as Envelope<T>;
+    if (
+      typeof envelope !== 'object' ||
+      envelope === null ||
+      typeof envelope.e !== 'number' ||
+      !('v' in envelope)
+    ) {
+      throw new Error('not a cache envelope');
+    }
+    if (envelope.x !== undefined) {
+      envelope.v = this.formats.serializer(envelope.x).decode(envelope.v as string | Buffer) as T;
+    }
+    if (envelope.y !== undefined) envelope.v = this.formats.revive(envelope.y, envelope.v) as T;
+    return envelope;
   }
 }
 
-function revive(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || !(TYPE_KEY in value)) return value;
-  const { [TYPE_KEY]: type, v } = value as { $t: string; v: unknown };
-  switch (type) {
-    case 'D':
-      return new Date(v === null ? NaN : (v as number));
-    case 'B':
-      return BigInt(v as string);
-    case 'M':
-      return new Map(v as [unknown, unknown][]);
-    case 'S':
-      return new Set(v as unknown[]);
-    case 'O':
-      // fromEntries defines own properties, so a '__proto__' entry cannot reach the prototype
-      return Object.fromEntries(v as [string, unknown][]);
-    default:
-      return value;
+function encodeWith(format: { name: string; encode(value: unknown): unknown }, value: unknown) {
+  let data: unknown;
+  try {
+    data = format.encode(value);
+  } catch (err) {
+    throw new Error(`serializer "${format.name}" threw: ${(err as Error).message}`, { cause: err });
   }
+  if (typeof data !== 'string' && !Buffer.isBuffer(data)) {
+    throw new Error(`serializer "${format.name}" returned neither a string nor a Buffer`);
+  }
+  return data;
+}
+
+export function isCompressed(payload: string | null): boolean {
+  return payload !== null && payload.charCodeAt(0) === 90; /* Z */
+}
+
+/**
+ * A payload inflated on the thread pool, ready for decode(); one that fails to inflate is
+ * returned as it is, for decode() to report.
+ */
+export async function inflated(payload: string | null): Promise<string | null> {
+  if (payload === null || !isCompressed(payload)) return payload;
+  try {
+    return (await inflateAsync(Buffer.from(payload.slice(1), 'base64'))).toString();
+  } catch {
+    return payload;
+  }
+}
+
+function decodeError(err: unknown): SerializationError {
+  return new SerializationError(`cannot decode cached payload: ${(err as Error).message}`);
 }

@@ -4,6 +4,7 @@ import type { Flights } from './flights';
 import type { Invalidator } from './invalidator';
 import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
+import type { UncacheableReporter } from '../values/uncacheable';
 import type { Serializer } from './serializer';
 
 export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
@@ -19,6 +20,7 @@ export interface WriterParts {
   serializer: Serializer;
   invalidator: Invalidator;
   bus: InvalidationBus | null;
+  uncacheable: UncacheableReporter;
 }
 
 /**
@@ -30,14 +32,20 @@ export class Writer {
   constructor(private readonly parts: WriterParts) {}
 
   async mset(entries: MsetEntry[]): Promise<void> {
-    const { policy, serializer, invalidator, redis, flights, memory, bus } = this.parts;
+    const { policy, serializer, invalidator, redis, flights, memory, bus, uncacheable } =
+      this.parts;
+    // encoded and decoded back for memory, synchronously so that the Redis write goes out before
+    // a command issued after set() (a delete); a value that cannot be cached fails the whole
+    // write, naming its key, before anything is written
     const prepared = entries.map((entry) => {
       const envelope = policy.envelope(entry.key, entry.value, entry);
-      return {
-        key: entry.key,
-        envelope,
-        payload: envelope ? serializer.encode(envelope) : '',
-      };
+      if (!envelope) return { key: entry.key, envelope, payload: '' };
+      try {
+        return { key: entry.key, ...serializer.prepareSync(entry.key, envelope, entry, true) };
+      } catch (err) {
+        uncacheable.handle(err, { namespace: envelope.n }, false);
+        throw err;
+      }
     });
     const keys = prepared.map((p) => p.key);
     invalidator.applyLocal({ keys });

@@ -24,6 +24,7 @@ export type CacheEvent = Base &
     | { type: 'stale'; key: string; namespace?: string }
     | { type: 'miss'; key: string; namespace?: string; ms: number }
     | { type: 'load-error'; key: string; namespace?: string; error: string }
+    | { type: 'uncacheable'; key: string; namespace?: string; reason: string }
     | { type: 'invalidation'; spec: InvalidationSpec; result: InvalidationResult; count: number }
     | { type: 'circuit'; state: CircuitState }
     | { type: 'alert-raised'; alert: AlertState }

@@ -18,6 +18,8 @@ function describe(event: CacheEvent): string {
       return `MISS ${event.key} ${event.ms.toFixed(1)} ms`;
     case 'load-error':
       return `LOAD-ERROR ${event.key}: ${event.error}`;
+    case 'uncacheable':
+      return `UNCACHEABLE ${event.key}: ${event.reason}`;
     case 'invalidation':
       return `INVALIDATE ${JSON.stringify(event.spec)}: ${event.count} entries`;
     case 'circuit':

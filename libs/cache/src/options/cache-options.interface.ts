@@ -1,4 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import type { ValueSerializer } from '../values/value-format';
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /** How to reach Redis: a URL, ioredis options (Sentinel included), a Cluster, or a client you own. */
@@ -118,6 +119,10 @@ export interface CacheModuleOptions {
   grace?: number;
   /** compress payloads larger than this many bytes; false turns compression off */
   compressThreshold?: number | false;
+  /** values whose encoded size is above this many bytes are not cached (env CACHE_MAX_VALUE_BYTES); false: no limit. Default 1 MiB */
+  maxValueBytes?: number | false;
+  /** a format of your own for every cached value (a `@Cached` / `getOrSet` one overrides it) */
+  serializer?: ValueSerializer;
   /** mutation routes (method + path) and what they invalidate when they succeed */
   invalidationRules?: RouteInvalidationRule[];
   monitoring?: MonitoringOptions;

@@ -153,6 +153,10 @@ describe('resolveOptions errors name the option', () => {
     ['warmup.startupTimeoutMs', { warmup: { startupTimeoutMs: 0 } }],
     ['grace', { grace: -1 }],
     ['compressThreshold', { compressThreshold: 0 }],
+    ['maxValueBytes', { maxValueBytes: 0 }],
+    ['maxValueBytes', { maxValueBytes: 1.5 }],
+    ['serializer', { serializer: { name: 'no spaces', encode: String, decode: String } }],
+    ['serializer', { serializer: { name: 'x', encode: String } as never }],
     ['invalidationRules[1].path', { invalidationRules: [{ path: '/ok' }, { path: 'no-slash' }] }],
     ['redis', { redis: 'http://x' }],
     ['redis', { redis: 'not a url' }],
@@ -172,11 +176,22 @@ describe('resolveOptions errors name the option', () => {
     ['CACHE_PREFIX', { CACHE_PREFIX: 'bad prefix' }],
     ['CACHE_ENABLED', { CACHE_ENABLED: 'maybe' }],
     ['CACHE_ADMIN_TOKEN', { CACHE_ADMIN_TOKEN: 'short' }],
+    ['CACHE_MAX_VALUE_BYTES', { CACHE_MAX_VALUE_BYTES: 'lots' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
     ['REDIS_DB', { REDIS_URL: 'redis://h:1', REDIS_DB: 'x' }],
     ['REDIS_DB', { REDIS_URL: 'redis://h:1', REDIS_DB: '-1' }],
   ])('%s ← %j', (variable, env) => {
     expect(failure({}, env).message).toContain(`Invalid cache option "${variable}"`);
+  });
+
+  it('maxValueBytes: 1 MiB by default, false for none, or from CACHE_MAX_VALUE_BYTES', () => {
+    expect(resolveOptions({}, {}).maxValueBytes).toBe(1024 * 1024);
+    expect(resolveOptions({ maxValueBytes: false }, {}).maxValueBytes).toBe(false);
+    expect(resolveOptions({}, { CACHE_MAX_VALUE_BYTES: '2048' }).maxValueBytes).toBe(2048);
+    expect(resolveOptions({}, { CACHE_MAX_VALUE_BYTES: 'false' }).maxValueBytes).toBe(false);
+    expect(
+      resolveOptions({ maxValueBytes: 10 }, { CACHE_MAX_VALUE_BYTES: '20' }).maxValueBytes,
+    ).toBe(10);
   });
 
   it('says what was wrong and what was given, but never shows a token', () => {

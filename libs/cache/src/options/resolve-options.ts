@@ -2,6 +2,7 @@ import { CacheOptionsError } from '../errors';
 import type { CacheModuleOptions, RedisConnection } from './cache-options.interface';
 import { resolveMonitoring } from './resolve-monitoring';
 import type { ResolvedCacheOptions } from './resolved-options';
+import { serializerProblem } from '../values/value-format';
 
 type Env = Record<string, string | undefined>;
 
@@ -83,6 +84,9 @@ export function resolveOptions(
     raw.compressThreshold === false
       ? false
       : positiveInt('compressThreshold', raw.compressThreshold ?? 16_384);
+  const maxValueBytes = sizeLimit(raw, env);
+  const valueProblem = raw.serializer === undefined ? undefined : serializerProblem(raw.serializer);
+  if (valueProblem) throw new CacheOptionsError('serializer', valueProblem, raw.serializer);
   for (const [i, rule] of (raw.invalidationRules ?? []).entries()) {
     if (!rule || typeof rule.path !== 'string' || !rule.path.startsWith('/')) {
       throw new CacheOptionsError(
@@ -117,10 +121,22 @@ export function resolveOptions(
     lock,
     grace: seconds('grace', raw.grace ?? 0),
     compressThreshold,
+    maxValueBytes,
+    serializer: raw.serializer,
     invalidationRules: raw.invalidationRules ?? [],
     monitoring: resolveMonitoring(raw.monitoring, env),
     raw,
   };
+}
+
+/** maxValueBytes: the option, else CACHE_MAX_VALUE_BYTES ("false" or "0": no limit), else 1 MiB. */
+function sizeLimit(raw: CacheModuleOptions, env: Env): number | false {
+  if (raw.maxValueBytes === false) return false;
+  if (raw.maxValueBytes !== undefined) return positiveInt('maxValueBytes', raw.maxValueBytes);
+  const text = env.CACHE_MAX_VALUE_BYTES?.toLowerCase();
+  if (text === undefined || text === '') return 1024 * 1024;
+  if (text === 'false' || text === '0') return false;
+  return positiveInt('CACHE_MAX_VALUE_BYTES', Number(text));
 }
 
 function defaultUserId(req: unknown): string | undefined {

@@ -11,6 +11,7 @@ import type {
   RouteInvalidationRule,
   WarmupOptions,
 } from './cache-options.interface';
+import type { ValueSerializer } from '../values/value-format';
 
 /** Options after defaults and the environment were applied and everything was validated. */
 export interface ResolvedCacheOptions {
@@ -27,6 +28,8 @@ export interface ResolvedCacheOptions {
   lock: Required<LockOptions>;
   grace: number;
   compressThreshold: number | false;
+  maxValueBytes: number | false;
+  serializer?: ValueSerializer;
   invalidationRules: RouteInvalidationRule[];
   monitoring: Required<MonitoringOptions>;
   /** the options as given, for introspection */

@@ -8,7 +8,7 @@ import type { CacheEvent } from '../monitoring/cache-events';
 import type { StatsSnapshot } from '../stats/cache-stats';
 import { WarmupRegistry, type WarmupJob } from '../warmup/warmup.registry';
 
-export type SetOptions = Omit<EntryOptions, 'unless' | 'ttl'> & { ttl?: number };
+export type SetOptions = Omit<EntryOptions, 'unless' | 'ttl' | 'family'> & { ttl?: number };
 
 /**
  * The cache as an application uses it directly. Keys are relative to `keyPrefix`. Every method

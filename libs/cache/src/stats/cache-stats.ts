@@ -12,6 +12,8 @@ export interface CounterSnapshot {
   loadErrors: number;
   errors: number;
   invalidations: number;
+  /** values returned to the caller but not stored: a cycle, too large, their serializer threw */
+  uncacheable: number;
   latencyMs: {
     hit: ReturnType<LatencyWindow['percentiles']>;
     miss: ReturnType<LatencyWindow['percentiles']>;
@@ -42,6 +44,7 @@ class Counters {
   loadErrors = 0;
   errors = 0;
   invalidations = 0;
+  uncacheable = 0;
   readonly hitLatency = new LatencyWindow(512);
   readonly missLatency = new LatencyWindow(512);
 
@@ -55,6 +58,7 @@ class Counters {
       loadErrors: this.loadErrors,
       errors: this.errors,
       invalidations: this.invalidations,
+      uncacheable: this.uncacheable,
       latencyMs: { hit: this.hitLatency.percentiles(), miss: this.missLatency.percentiles() },
     };
   }
@@ -182,6 +186,15 @@ export class CacheStats {
   invalidation(count = 1, namespace?: string): void {
     this.total.invalidations += count;
     if (namespace !== undefined) this.ns(namespace).invalidations += count;
+  }
+
+  /** a value the cache could not store (values/uncacheable.ts) */
+  uncacheable(namespace: string | undefined, key: string, reason: string): void {
+    this.total.uncacheable++;
+    this.ns(namespace).uncacheable++;
+    if (this.events.observed) {
+      this.events.emit({ type: 'uncacheable', key, namespace, reason, at: Date.now() });
+    }
   }
 
   namespaces(): Record<string, CounterSnapshot> {
