@@ -1,5 +1,5 @@
 import type { MonitoringOptions } from './cache-options.interface';
-import { envNumber, positiveInt } from './resolve-options';
+import { envNumber, positiveInt } from './option-validators';
 import { CacheOptionsError } from '../errors';
 
 /** `monitoring` with defaults; fractions are checked to lie in 0-1, counts and times to be positive. */
