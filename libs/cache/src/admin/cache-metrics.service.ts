@@ -62,10 +62,6 @@ export class CacheMetrics {
     return this.registry.metrics();
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
   /** Per-namespace counter; what no namespace accounts for (e.g. Redis errors) goes to "(none)". */
   private counter(name: string, help: string, field: CounterField): void {
     const stats = this.engine.stats;

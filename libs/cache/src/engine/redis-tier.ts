@@ -176,28 +176,6 @@ export class RedisTier {
     });
   }
 
-  /** Counts data keys matching a glob through SCAN (admin only: it walks the keyspace). */
-  count(glob: string): Promise<Maybe<number>> {
-    return this.run(async () => {
-      let total = 0;
-      for (const node of this.redis.masters()) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(
-            cursor,
-            'MATCH',
-            this.layout.dataPattern(glob),
-            'COUNT',
-            SCAN_COUNT,
-          );
-          total += keys.length;
-          cursor = next;
-        } while (cursor !== '0');
-      }
-      return total;
-    });
-  }
-
   acquireLock(key: string, token: string, ttlMs: number): Promise<Maybe<boolean>> {
     return this.run(
       async (c) => (await c.set(this.layout.lock(key), token, 'PX', ttlMs, 'NX')) === 'OK',
