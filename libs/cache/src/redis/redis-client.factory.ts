@@ -76,5 +76,8 @@ export function duplicateForSubscriber(client: AnyRedis): AnyRedis {
   // a subscriber has nothing to replay, so queueing its SUBSCRIBE until connected is safe
   const override = { enableOfflineQueue: true, lazyConnect: true };
   if (client instanceof Cluster) return client.duplicate(undefined, override);
-  return client.duplicate(override);
+  // the bus subscribes again itself on every 'ready' (with a rejection handler): ioredis' own
+  // resubscription has none, and a connection lost before its reply would leave an unhandled
+  // rejection ("Connection is closed."), which ends a Node process by default
+  return client.duplicate({ ...override, autoResubscribe: false });
 }
