@@ -185,3 +185,28 @@ describe('two instances with lock: { enabled: true }', () => {
     expect(await server.cli('GET', dataKey(prefix, 'cold'))).toContain('"from-b"');
   });
 });
+
+it('a call completes while its key is invalidated without pause (retries are bounded)', async () => {
+  const a = await startInstance({ redis: server.url, keyPrefix: uniquePrefix('churn') });
+  apps.push(a);
+  let churning = true;
+  const churn = (async () => {
+    // every invalidation detaches the call's flight again before its loader can run
+    while (churning) await a.cache.invalidateTags(['t']);
+  })();
+  const load = countingLoader('v');
+  let deadline: NodeJS.Timeout | undefined;
+  try {
+    const value = await Promise.race([
+      a.cache.getOrSet('k', load.fn, { tags: ['t'] }),
+      new Promise((_, reject) => {
+        deadline = setTimeout(() => reject(new Error('starved')), 5_000);
+      }),
+    ]);
+    expect(value).toBe('v');
+  } finally {
+    clearTimeout(deadline);
+    churning = false;
+    await churn;
+  }
+});

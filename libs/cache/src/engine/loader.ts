@@ -25,6 +25,9 @@ export interface LoaderParts {
   instanceId: string;
 }
 
+/** Flights a call may start or join before it loads even when detached (see join). */
+const MAX_ATTEMPTS = 3;
+
 /**
  * The miss path: one flight per key runs Redis lookup, optional cross-instance lock, the loader
  * and the guarded write; every concurrent caller of the key awaits that same flight.
@@ -42,8 +45,13 @@ export class Loader {
   ): Promise<Outcome<T>> {
     const started = performance.now();
     let outcome: Outcome<T> | typeof RETRY;
+    let attempts = 0;
     do {
-      const flight = this.parts.flights.get(key) ?? this.start(key, load, opts, stale, false);
+      // past MAX_ATTEMPTS a flight loads even when detached (its result is then not stored), so
+      // that invalidations without pause cannot starve a call
+      const lastTry = ++attempts >= MAX_ATTEMPTS;
+      const flight =
+        this.parts.flights.get(key) ?? this.start(key, load, opts, stale, false, lastTry);
       outcome = (await flight.promise) as Outcome<T> | typeof RETRY;
     } while (outcome === RETRY);
     const ns = outcome.envelope?.n ?? this.parts.policy.namespaceOf(key, opts.namespace);
@@ -72,6 +80,7 @@ export class Loader {
     opts: EntryOptions<T>,
     stale: Envelope<T> | undefined,
     skipLookup: boolean,
+    lastTry = false,
   ): Flight {
     const flight: Flight = {
       key,
@@ -83,7 +92,7 @@ export class Loader {
     this.parts.flights.add(flight);
     // the value's class and format, so that what Redis holds can be revived
     this.parts.serializer.formats.register(opts);
-    flight.promise = this.resolve(flight, load, opts, stale, skipLookup).finally(() =>
+    flight.promise = this.resolve(flight, load, opts, stale, skipLookup, lastTry).finally(() =>
       this.parts.flights.done(flight),
     );
     return flight;
@@ -95,6 +104,7 @@ export class Loader {
     opts: EntryOptions<T>,
     stale: Envelope<T> | undefined,
     skipLookup: boolean,
+    lastTry: boolean,
   ): Promise<Outcome<T> | typeof RETRY> {
     const { parts } = this;
     const { key } = flight;
@@ -102,8 +112,8 @@ export class Loader {
     if (!skipLookup) {
       const lookup = await this.lookup<T>(flight);
       // what Redis answered may predate the invalidation that detached this flight
-      if (flight.invalidated) return RETRY;
-      const found = lookup.found;
+      if (flight.invalidated && !lastTry) return RETRY;
+      const found = flight.invalidated ? undefined : lookup.found;
       if (found && Date.now() < found.e)
         return { value: found.v, source: 'redis', envelope: found };
       if (found && Date.now() < found.s)
@@ -118,7 +128,7 @@ export class Loader {
     // the ledger's seq before the loader starts: the write is refused if anything it touches is
     // invalidated after this point
     const guard = reached && !lock.unreachable ? await parts.redis.readSeq() : UNAVAILABLE;
-    if (flight.invalidated) {
+    if (flight.invalidated && !lastTry) {
       // detached while waiting: go back to single flight rather than load on one's own
       await this.release(key, lock.token);
       return RETRY;
