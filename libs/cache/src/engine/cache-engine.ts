@@ -62,7 +62,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.layout = new KeyLayout(options.keyPrefix);
     this.memory = options.memory ? new MemoryTier(options.memory) : null;
-    // issue 13: values larger than maxValueBytes are not cached; a module-level format
+    // values larger than maxValueBytes are not cached; formats (serializers) are found by name
     this.serializer = new Serializer(
       options.compressThreshold,
       options.maxValueBytes,
@@ -236,7 +236,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     const envelope = this.policy.envelope(key, value, opts, now);
     this.stats.miss(envelope?.n, key, performance.now() - started);
     if (!envelope || !this.memory) return value;
-    // issue 13: memory holds (and the caller gets) what decoding would give; uncacheable: the value
+    // memory holds (and the caller gets) what decoding would give; uncacheable: the value itself
     try {
       const { envelope: stored } = this.serializer.prepareSync(key, envelope, opts);
       this.memory.set(key, stored);
