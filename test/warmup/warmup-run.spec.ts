@@ -117,7 +117,14 @@ describe('warmup on demand', () => {
       .set(AUTH)
       .send({ jobs: ['first', 'slow'] })
       .then((r) => r);
-    await waitFor(() => calls.first === 1, { message: 'the third request did not reach "slow"' });
+    // the runner logs a job's end and, in the same synchronous step, starts (here: joins) the
+    // next one: once "first" is logged, the third request has joined the running "slow"
+    await waitFor(
+      () => t.logger.lines.some((l) => l.message.includes('warmup job 1 of 2 "first"')),
+      {
+        message: 'the third request did not reach "slow"',
+      },
+    );
     expect(calls.slow).toBe(1);
     slowGate.open();
     const [a, b, c] = await Promise.all([first, second, third]);
