@@ -6,30 +6,29 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InvalidationBus } from '../bus/invalidation-bus';
+import type { InvalidationBus } from '../bus/invalidation-bus';
 import { CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import { RedisService } from '../redis/redis.service';
 import { CacheStats } from '../stats/cache-stats';
 import { coarseNow } from './clock';
+import type { UncacheableReporter } from '../values/uncacheable';
+import { composeEngine } from './engine-parts';
 import {
-  EntryPolicy,
   entryOptionsOf,
-  GUARD_WINDOW_MS,
   type EntryOptions,
   type EntryOptionsArg,
+  type EntryPolicy,
 } from './entry-policy';
-import { Flights, type Flight, type Outcome } from './flights';
-import { Reader } from './reader';
-import { Invalidator } from './invalidator';
-import { KeyLayout } from './key-layout';
-import { Loader } from './loader';
-import { Writer, type MsetEntry } from './writer';
-import { MemoryTier } from './memory-tier';
-import { RedisTier } from './redis-tier';
-import { Serializer, type Envelope } from './serializer';
-import { UncacheableReporter } from '../values/uncacheable';
-import { ValueFormats } from '../values/value-format';
+import type { Flight, Flights, Outcome } from './flights';
+import type { Invalidator } from './invalidator';
+import type { KeyLayout } from './key-layout';
+import type { Loader } from './loader';
+import type { MemoryTier } from './memory-tier';
+import type { Reader } from './reader';
+import type { RedisTier } from './redis-tier';
+import type { Envelope, Serializer } from './serializer';
+import type { MsetEntry, Writer } from './writer';
 
 export type { MsetEntry } from './writer';
 
@@ -41,16 +40,16 @@ export type { MsetEntry } from './writer';
 @Injectable()
 export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly instanceId = randomUUID();
+  readonly stats = new CacheStats();
   readonly layout: KeyLayout;
   readonly memory: MemoryTier | null;
   readonly redisTier: RedisTier;
-  readonly stats = new CacheStats();
   readonly policy: EntryPolicy;
   readonly serializer: Serializer;
-  readonly uncacheable = new UncacheableReporter(this.stats);
+  readonly uncacheable: UncacheableReporter;
   readonly invalidator: Invalidator;
-  readonly bus: InvalidationBus | null = null;
-  private readonly flights = new Flights();
+  readonly bus: InvalidationBus | null;
+  private readonly flights: Flights;
   private readonly reader: Reader;
   private readonly loader: Loader;
   private readonly writer: Writer;
@@ -60,69 +59,25 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     @Inject(CACHE_OPTIONS) readonly options: ResolvedCacheOptions,
     readonly redis: RedisService,
   ) {
-    this.layout = new KeyLayout(options.keyPrefix);
-    this.memory = options.memory ? new MemoryTier(options.memory) : null;
-    // values larger than maxValueBytes are not cached; formats (serializers) are found by name
-    this.serializer = new Serializer(
-      options.compressThreshold,
-      options.maxValueBytes,
-      new ValueFormats(options.serializer),
-    );
-    this.policy = new EntryPolicy(options);
-    this.redisTier = new RedisTier(
+    const parts = composeEngine({
+      options,
       redis,
-      this.layout,
-      GUARD_WINDOW_MS,
-      options.resilience.commandTimeoutMs,
-      () => this.stats.error(),
-    );
-    this.invalidator = new Invalidator(
-      this.memory,
-      this.flights,
-      this.redisTier,
-      this.layout,
-      this.stats,
-    );
-    this.reader = new Reader({
-      memory: this.memory,
-      redis: this.redisTier,
-      serializer: this.serializer,
-      policy: this.policy,
       stats: this.stats,
-      invalidator: this.invalidator,
-    });
-    if (this.redisTier.configured && this.memory) {
-      this.bus = new InvalidationBus(
-        redis,
-        this.layout.channel,
-        this.instanceId,
-        (message) => this.invalidator.onBusMessage(message),
-        (healthy) => this.onBusHealth(healthy),
-      );
-      this.invalidator.attachBus(this.bus);
-    }
-    this.loader = new Loader({
-      flights: this.flights,
-      reader: this.reader,
-      redis: this.redisTier,
-      memory: this.memory,
-      policy: this.policy,
-      serializer: this.serializer,
-      stats: this.stats,
-      uncacheable: this.uncacheable,
-      lock: options.lock,
       instanceId: this.instanceId,
+      onBusHealth: (healthy) => this.onBusHealth(healthy),
     });
-    this.writer = new Writer({
-      flights: this.flights,
-      redis: this.redisTier,
-      memory: this.memory,
-      policy: this.policy,
-      serializer: this.serializer,
-      invalidator: this.invalidator,
-      bus: this.bus,
-      uncacheable: this.uncacheable,
-    });
+    this.layout = parts.layout;
+    this.memory = parts.memory;
+    this.redisTier = parts.redisTier;
+    this.policy = parts.policy;
+    this.serializer = parts.serializer;
+    this.uncacheable = parts.uncacheable;
+    this.invalidator = parts.invalidator;
+    this.bus = parts.bus;
+    this.flights = parts.flights;
+    this.reader = parts.reader;
+    this.loader = parts.loader;
+    this.writer = parts.writer;
   }
 
   /**
