@@ -5,10 +5,10 @@ import {
   CacheTTL,
 } from '@nestjs/cache-manager';
 import { Controller, Get, Module, UseInterceptors } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { setTimeout } from 'node:timers/promises';
 import { loadOurs } from './subjects/ours';
 import { TTL_SECONDS, valueFor } from './subjects/subject';
+import { serveInChild } from '../serve-child';
 
 /**
  * The app `http.workload.ts` drives: a bare route, the same body behind a 2 ms origin uncached,
@@ -51,12 +51,4 @@ class BenchController {
 })
 class BenchModule {}
 
-async function main(): Promise<void> {
-  const app = await NestFactory.create(BenchModule, { logger: ['error'] });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  process.send?.({ port });
-  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
-}
-
-void main();
+void serveInChild(BenchModule);
