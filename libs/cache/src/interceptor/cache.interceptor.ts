@@ -6,6 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { defer, lastValueFrom, mergeMap, type Observable } from 'rxjs';
+// set by @UseInterceptors(): a CacheInterceptor subclass bound to a route does the work there
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { CACHE_OPTIONS } from '../cache.constants';
 import type { CachedPlan } from '../decorators/cached-plan';
@@ -32,8 +33,6 @@ import {
   type HttpResponse,
 } from './http-exchange';
 import { mergeSpecs, RouteInvalidationRules } from './route-invalidation-rules';
-
-// @nestjs/common's INTERCEPTORS_METADATA, set by @UseInterceptors()
 
 const X_CACHE: Record<Source, string> = {
   memory: 'HIT',
