@@ -30,8 +30,6 @@ import type { RedisTier } from './redis-tier';
 import type { Envelope, Serializer } from './serializer';
 import type { MsetEntry, Writer } from './writer';
 
-export type { MsetEntry } from './writer';
-
 /**
  * The one cache engine: `CacheService`, `@Cached` methods and cached routes all come here.
  * Reads go memory → Redis → loader; writes go Redis → memory; invalidations go through the

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { CacheEngine, type MsetEntry } from '../engine/cache-engine';
+import { CacheEngine } from '../engine/cache-engine';
+import type { MsetEntry } from '../engine/writer';
 import type { EntryOptions, EntryOptionsArg } from '../engine/entry-policy';
 import type { InvalidationResult } from '../engine/invalidator';
 import { userTag } from '../keys/route-key';
