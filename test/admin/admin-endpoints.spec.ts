@@ -129,17 +129,17 @@ describe('admin API endpoints (Redis)', () => {
       .set(AUTH)
       .expect(200);
     expect(res.body).toEqual({ deleted: 2 });
-    expect(await server.cli('EXISTS', 'shop:d:users:1')).toBe('1');
+    expect(await server.cli('EXISTS', 'shop:v2:d:users:1')).toBe('1');
     expect(await cache.get('products:1')).toBeUndefined();
   });
 
   it('DELETE clear without a pattern (or "*") clears the prefix, never the database', async () => {
     const res = await t.http().delete('/cache/clear').set(AUTH).expect(200);
     expect(res.body.deleted).toBeGreaterThanOrEqual(3);
-    expect(await server.cli('EXISTS', 'shop:d:users:1')).toBe('0');
+    expect(await server.cli('EXISTS', 'shop:v2:d:users:1')).toBe('0');
     await cache.set('users:2', 1);
     await t.http().delete('/cache/clear?pattern=*').set(AUTH).expect(200);
-    expect(await server.cli('EXISTS', 'shop:d:users:2')).toBe('0');
+    expect(await server.cli('EXISTS', 'shop:v2:d:users:2')).toBe('0');
   });
 
   it('POST invalidate invalidates tags, namespaces, keys and patterns, with counts', async () => {
@@ -155,7 +155,7 @@ describe('admin API endpoints (Redis)', () => {
       })
       .expect(200);
     expect(res.body).toEqual({ tags: 1, namespaces: 1, keys: 1, patterns: 0 });
-    expect(await server.cli('KEYS', 'shop:d:*')).toBe('');
+    expect(await server.cli('KEYS', 'shop:v2:d:*')).toBe('');
   });
 
   it('POST warm runs every job, or the named ones', async () => {
@@ -201,7 +201,7 @@ describe('admin API endpoints (Redis)', () => {
 
     await server.cli(
       'SET',
-      'shop:d:weird/key',
+      'shop:v2:d:weird/key',
       JSON.stringify({ v: 1, c: Date.now(), e: Date.now() + 9e5, s: 0, g: 0 }),
     );
     const encoded = await t
@@ -285,6 +285,6 @@ describe('admin API endpoints (Redis)', () => {
       ['exists', true],
       ['delete', true],
     ]);
-    expect(await server.cli('EXISTS', `shop:d:${res.body.key}`)).toBe('0');
+    expect(await server.cli('EXISTS', `shop:v2:d:${res.body.key}`)).toBe('0');
   });
 });

@@ -13,7 +13,7 @@ const RUNS = 300;
 const FOREIGN = [
   'foreign:1',
   'other:d:1',
-  'other:d:shop:d:1',
+  'other:d:shop:v2:d:1',
   'shopping:d:1',
   'Shop:d:1',
   'shop',

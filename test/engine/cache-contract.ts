@@ -32,6 +32,9 @@ function useFreshApp(name: string, makeApp: MakeApp): AppAccessor {
 export function registerCacheContract(name: string, makeApp: MakeApp): void {
   const app = useFreshApp(name, makeApp);
   const cache = (): CacheService => app().cache;
+  // tags, namespaces and clear() count the entries they dropped from memory: in Redis they set a
+  // marker, and the entries it covers are not counted (docs/ARCHITECTURE.md, lazy invalidation)
+  const dropped = (n: number): number => (cache().stats().memory ? n : 0);
 
   describe('get / set / delete', () => {
     it('misses, then returns what was set, and set overwrites', async () => {
@@ -113,7 +116,7 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       await cache().getOrSet('k', async () => 'v', { ttl: 60, tags: ['group'] });
       expect(await cache().ttl('k')).toBeGreaterThanOrEqual(59);
       expect(await cache().ttl('k')).toBeLessThanOrEqual(60);
-      expect(await cache().invalidateTags('group')).toBe(1);
+      expect(await cache().invalidateTags('group')).toBe(dropped(1));
       expect(await cache().get('k')).toBeUndefined();
     });
   });
@@ -141,7 +144,7 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       await cache().mset([{ key: 'tagged', value: 't', ttl: 30, tags: ['batch'] }]);
       expect(await cache().ttl('tagged')).toBeLessThanOrEqual(30);
       expect(await cache().mget(['plain', 'tagged'])).toEqual(['p', 't']);
-      expect(await cache().invalidateTags(['batch'])).toBe(1);
+      expect(await cache().invalidateTags(['batch'])).toBe(dropped(1));
       expect(await cache().mget(['plain', 'tagged'])).toEqual(['p', undefined]);
     });
   });
@@ -166,9 +169,9 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       await cache().set('b', 2, { tags: ['x', 'y'] });
       await cache().set('c', 3, { tags: ['y'] });
       await cache().set('d', 4);
-      expect(await cache().invalidateTags('x')).toBe(2);
+      expect(await cache().invalidateTags('x')).toBe(dropped(2));
       expect(await cache().mget(['a', 'b', 'c', 'd'])).toEqual([undefined, undefined, 3, 4]);
-      expect(await cache().invalidateTags(['y', 'unknown'])).toBe(1);
+      expect(await cache().invalidateTags(['y', 'unknown'])).toBe(dropped(1));
       expect(await cache().get('c')).toBeUndefined();
       expect(await cache().get('d')).toBe(4);
     });
@@ -179,7 +182,7 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       await cache().set('c', 3, { namespace: 'ns2' });
       await cache().set('short:d', 4);
       await cache().set('ns1-lookalike', 5);
-      expect(await cache().invalidateNamespace('ns1')).toBe(2);
+      expect(await cache().invalidateNamespace('ns1')).toBe(dropped(2));
       expect(await cache().mget(['a', 'b', 'c', 'short:d', 'ns1-lookalike'])).toEqual([
         undefined,
         undefined,
@@ -187,7 +190,7 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
         4,
         5,
       ]);
-      expect(await cache().invalidateNamespace('short')).toBe(1);
+      expect(await cache().invalidateNamespace('short')).toBe(dropped(1));
       expect(await cache().get('short:d')).toBeUndefined();
       expect(await cache().get('c')).toBe(3);
     });
@@ -220,7 +223,7 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       await cache().set('a', 1, { tags: ['t'] });
       await cache().set('b', 2, { namespace: 'ns' });
       await cache().set('short:c', 3);
-      expect(await cache().clear()).toBeGreaterThanOrEqual(3);
+      expect(await cache().clear()).toBeGreaterThanOrEqual(dropped(3));
       expect(await cache().mget(['a', 'b', 'short:c'])).toEqual([undefined, undefined, undefined]);
       expect(await cache().invalidateTags('t')).toBe(0);
       await cache().set('a', 'again');

@@ -71,7 +71,7 @@ describe('forRoot / forRootAsync', () => {
     ]);
     expect(redis.status).toBe('ready');
     await cache.set('k', 'v');
-    expect(await server.cli('exists', `${prefix}:d:k`)).toBe('1');
+    expect(await server.cli('exists', `${prefix}:v2:d:k`)).toBe('1');
   });
 
   it('honours REDIS_URL, REDIS_DB, CACHE_PREFIX and CACHE_DEFAULT_TTL', async () => {
@@ -84,9 +84,9 @@ describe('forRoot / forRootAsync', () => {
     const { cache, redis } = await boot([CacheModule.forRoot()]);
     expect(redis.status).toBe('ready');
     await cache.set('k', 'v');
-    expect(await server.cli('-n', '3', 'exists', `${prefix}:d:k`)).toBe('1');
-    expect(await server.cli('exists', `${prefix}:d:k`)).toBe('0');
-    const pttl = Number(await server.cli('-n', '3', 'pttl', `${prefix}:d:k`));
+    expect(await server.cli('-n', '3', 'exists', `${prefix}:v2:d:k`)).toBe('1');
+    expect(await server.cli('exists', `${prefix}:v2:d:k`)).toBe('0');
+    const pttl = Number(await server.cli('-n', '3', 'pttl', `${prefix}:v2:d:k`));
     expect(pttl).toBeGreaterThan(70_000);
     expect(pttl).toBeLessThanOrEqual(77_000);
     expect(await cache.ttl('k')).toBe(77);
@@ -102,7 +102,7 @@ describe('forRoot / forRootAsync', () => {
       expect(redis.status).toBe('ready');
       await cache.set('k', 'v');
       const cli = (...args: string[]) => secured.cli('-a', password, '--no-auth-warning', ...args);
-      expect(await cli('exists', `${prefix}:d:k`)).toBe('1');
+      expect(await cli('exists', `${prefix}:v2:d:k`)).toBe('1');
     } finally {
       await Promise.all(apps.splice(0).map((a) => a.close()));
       await secured.shutdown();
@@ -174,7 +174,7 @@ describe('RedisService', () => {
       const app = await bootCache({ redis: { client }, keyPrefix: prefix });
       expect(app.redis.status).toBe('ready');
       await app.cache.set('k', 'v');
-      expect(await client.exists(`${prefix}:d:k`)).toBe(1);
+      expect(await client.exists(`${prefix}:v2:d:k`)).toBe(1);
       expect(await connectionsNamed(name)).toBe(2); // the given client and the library's subscriber
 
       await app.close();

@@ -48,7 +48,7 @@ describe('ready when init resolves', () => {
     expect(b.get(RedisService).status).toBe('ready');
     expect(await b.get(CacheService).get('first')).toEqual({ n: 1 });
     // and the write really is in Redis, not only in A's memory
-    expect(await server.cli('EXISTS', `${prefix}:d:first`)).toBe('1');
+    expect(await server.cli('EXISTS', `${prefix}:v2:d:first`)).toBe('1');
   });
 
   it('an invalidation right after boot reaches the other instance through the bus', async () => {

@@ -2,6 +2,7 @@
 // one Redis, compression, and batch reads as one command.
 import type { CacheModuleOptions } from '@app/cache';
 import { RedisServer } from '../support/redis-server';
+import { isEntry, payloadOf } from '../support/stored-entry';
 import { waitFor } from '../support/wait-for';
 import { bootCache, uniquePrefix, type CacheApp } from './boot-cache';
 import { gatedLoader } from './cache-contract-values';
@@ -51,19 +52,26 @@ describe('the prefix boundary', () => {
   it('invalidatePattern and clear never touch a key outside the prefix', async () => {
     const { cache } = await instance();
     const neighbour = await instance({ keyPrefix: `${prefix}x` }); // shares the string prefix
-    const foreign = ['foreign:1', 'other:d:x', prefix, `other-${prefix}:d:x`, `d:${prefix}:d:a`];
+    const foreign = [
+      'foreign:1',
+      'other:d:x',
+      prefix,
+      `other-${prefix}:v2:d:x`,
+      `d:${prefix}:v2:d:a`,
+    ];
     for (const key of foreign) await server.cli('set', key, 'x');
     await neighbour.cache.set('a', 'theirs', { tags: ['tag'], namespace: 'ns' });
     await cache.mset(['a', 'b', 'c'].map((key) => ({ key, value: key, tags: ['tag'] })));
 
     expect(await cache.invalidatePattern('*')).toBe(3);
-    expect(await server.cli('keys', `${prefix}:d:*`)).toBe('');
+    expect(await server.cli('keys', `${prefix}:v2:d:*`)).toBe('');
     await cache.set('a', 'again', { tags: ['tag'], namespace: 'ns' });
     expect(await cache.clear()).toBeGreaterThanOrEqual(1);
-    expect(await server.cli('keys', `${prefix}:[dtn]:*`)).toBe('');
+    // clear() marks: nothing is deleted in the call, every entry reads as absent
+    expect(await cache.mget(['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
 
     for (const key of foreign) expect(await server.cli('get', key)).toBe('x');
-    for (const key of [`${prefix}x:d:a`, `${prefix}x:t:tag`, `${prefix}x:n:ns`]) {
+    for (const key of [`${prefix}x:v2:d:a`, `${prefix}x:v2:m`]) {
       expect(await exists(key)).toBe(true);
     }
     // the neighbour's memory was not cleared by our bus messages either
@@ -77,24 +85,24 @@ describe('corrupt payloads', () => {
 
   it.each(garbage)('%j reads as a miss, is deleted from Redis, and nothing throws', async (bad) => {
     const { cache } = await instance();
-    await server.cli('set', `${prefix}:d:bad`, bad);
+    await server.cli('set', `${prefix}:v2:d:bad`, bad);
     await cache.set('good', 'fine');
     await expect(cache.get('bad')).resolves.toBeUndefined();
     expect(cache.stats().errors).toBe(1);
-    await waitFor(async () => !(await exists(`${prefix}:d:bad`)), {
+    await waitFor(async () => !(await exists(`${prefix}:v2:d:bad`)), {
       message: 'the undecodable entry is still in Redis',
     });
-    await server.cli('set', `${prefix}:d:bad`, bad);
+    await server.cli('set', `${prefix}:v2:d:bad`, bad);
     expect(await cache.mget(['bad', 'good'])).toEqual([undefined, 'fine']);
   });
 
   it('getOrSet calls the loader over a corrupt entry and stores a good one', async () => {
     const { cache } = await instance();
-    await server.cli('set', `${prefix}:d:k`, 'garbage{{');
+    await server.cli('set', `${prefix}:v2:d:k`, 'garbage{{');
     const loader = jest.fn(async () => ({ fresh: true }));
     await expect(cache.getOrSet('k', loader)).resolves.toEqual({ fresh: true });
     expect(loader).toHaveBeenCalledTimes(1);
-    expect((await server.cli('get', `${prefix}:d:k`)).startsWith('{')).toBe(true);
+    expect(payloadOf(await server.cli('get', `${prefix}:v2:d:k`))?.startsWith('{')).toBe(true);
 
     const other = await instance(); // reads Redis, not the first instance's memory
     await expect(other.cache.getOrSet('k', loader)).resolves.toEqual({ fresh: true });
@@ -151,7 +159,7 @@ describe('the invalidation ledger', () => {
       else await b.cache.clear();
       release();
       expect(await loading).toBe('stale');
-      expect(await exists(`${prefix}:d:k`)).toBe(false);
+      expect(isEntry(await server.cli('get', `${prefix}:v2:d:k`))).toBe(false);
       expect(await b.cache.get('k')).toBeUndefined();
     },
   );
@@ -169,10 +177,10 @@ describe('compression', () => {
     await a.cache.set('big', big);
     await a.cache.set('small', { id: 1 });
 
-    const raw = await server.cli('get', `${prefix}:d:big`);
+    const raw = payloadOf(await server.cli('get', `${prefix}:v2:d:big`))!;
     expect(raw.startsWith('Z')).toBe(true);
     expect(raw.length).toBeLessThan(JSON.stringify(big).length / 4);
-    expect((await server.cli('get', `${prefix}:d:small`)).startsWith('{')).toBe(true);
+    expect(payloadOf(await server.cli('get', `${prefix}:v2:d:small`))?.startsWith('{')).toBe(true);
 
     const b = await instance({ compressThreshold: 1024 });
     expect(await b.cache.get('big')).toStrictEqual(big);

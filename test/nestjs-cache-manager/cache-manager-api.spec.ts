@@ -80,12 +80,12 @@ describe('CACHE_MANAGER', () => {
   it('writes through our engine: same entries for CacheService, under the keyPrefix in Redis', async () => {
     await ours.set('shared', { from: 'CACHE_MANAGER' });
     expect(await compat.app.get(CacheService).get('shared')).toEqual({ from: 'CACHE_MANAGER' });
-    expect(await redis.cli('exists', `${prefix}:d:shared`)).toBe('1');
+    expect(await redis.cli('exists', `${prefix}:v2:d:shared`)).toBe('1');
   });
 
   it('TTLs are milliseconds; ttl(key) is the expiry time in epoch ms', async () => {
     await ours.set('ttl:given', 'v', 1_500);
-    const pttl = Number(await redis.cli('pttl', `${prefix}:d:ttl:given`));
+    const pttl = Number(await redis.cli('pttl', `${prefix}:v2:d:ttl:given`));
     expect(pttl).toBeGreaterThan(0);
     expect(pttl).toBeLessThanOrEqual(1_500);
     const expires = (await ours.ttl('ttl:given'))!;

@@ -38,7 +38,7 @@ afterAll(async () => {
 /** Milliseconds Redis keeps an entry, once the (non-blocking) write has landed. */
 async function redisTtl(key: string): Promise<number> {
   let pttl = -2;
-  await waitFor(async () => (pttl = Number(await redis.cli('pttl', `${prefix}:d:${key}`))) > 0, {
+  await waitFor(async () => (pttl = Number(await redis.cli('pttl', `${prefix}:v2:d:${key}`))) > 0, {
     message: () => `${key} never reached Redis (PTTL ${pttl})`,
   });
   return pttl;
@@ -90,7 +90,7 @@ describe('the NestJS docs caching app on our engine', () => {
     expect(await serviceA.findOne('1')).toEqual({ id: '1', name: 'cat 1' });
     expect(await serviceA.findOne('1')).toEqual({ id: '1', name: 'cat 1' });
     expect(serviceA.loads).toBe(1);
-    const ttl = Number(await redis.cli('pttl', `${prefix}:d:cat:1`));
+    const ttl = Number(await redis.cli('pttl', `${prefix}:v2:d:cat:1`));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1000);
 

@@ -216,10 +216,10 @@ describe('writes off the request path', () => {
     const res = await request(compat.server).get('/items/default').expect(200);
     expect(res.headers['x-cache']).toBe('MISS');
     expect(written).toBe(false);
-    expect(await redis.cli('exists', `${prefix}:d:/items/default`)).toBe('0');
+    expect(await redis.cli('exists', `${prefix}:v2:d:/items/default`)).toBe('0');
 
     await redis.cli('client', 'unpause');
     await waitFor(() => written, { message: 'the write never completed' });
-    expect(await redis.cli('exists', `${prefix}:d:/items/default`)).toBe('1');
+    expect(await redis.cli('exists', `${prefix}:v2:d:/items/default`)).toBe('1');
   });
 });

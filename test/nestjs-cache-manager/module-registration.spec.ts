@@ -48,7 +48,7 @@ async function boot(imports: Parameters<typeof bootCompatApp>[0]['imports']): Pr
 async function defaultTtlOf({ app }: CompatApp, keyPrefix = prefix): Promise<number> {
   const cache = app.get<string, CacheManagerCache>(CACHE_MANAGER);
   await cache.set('probe', 'v');
-  expect(await redis.cli('exists', `${keyPrefix}:d:probe`)).toBe('1');
+  expect(await redis.cli('exists', `${keyPrefix}:v2:d:probe`)).toBe('1');
   return (await cache.ttl('probe'))! - Date.now();
 }
 

@@ -160,7 +160,7 @@ describe('an ACL user limited to the prefix (standalone)', () => {
       await expect(user.eval("return redis.call('GET', 'foreign')", 0)).rejects.toThrow(
         /can't access/,
       );
-      expect(await user.set(`${PREFIX}:d:mine`, 'ok')).toBe('OK');
+      expect(await user.set(`${PREFIX}:v2:d:mine`, 'ok')).toBe('OK');
     } finally {
       user.disconnect();
     }

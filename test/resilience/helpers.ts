@@ -5,6 +5,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
 import type { CacheModuleOptions } from '@app/cache';
+import { frame } from '@app/cache/testing';
 import { bootApp, type BootedApp } from '../support/boot-app';
 import type { RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
@@ -141,7 +142,7 @@ export async function timed<T>(
 
 /** The raw Redis data key of a cache key. */
 export function dataKey(prefix: string, key: string): string {
-  return `${prefix}:d:${key}`;
+  return `${prefix}:v2:d:${key}`;
 }
 
 /** How many hot keys warm() stores. */
@@ -167,7 +168,13 @@ export async function writeDirect(
     s: 0,
     g: 0,
   });
-  await server.cli('SET', instance.engine.layout.data(key), payload);
+  // stamped with the ledger's current seq, as a load starting now would be
+  const seq = Number(await server.cli('HGET', instance.engine.layout.ledger, 'seq')) || 0;
+  await server.cli(
+    'SET',
+    instance.engine.layout.data(key),
+    frame(seq, payload, undefined, undefined),
+  );
 }
 
 /** Polls get() until it returns what was written to Redis directly, with a deadline `ms` after `since`. */

@@ -117,14 +117,14 @@ describe('two instances with lock: { enabled: true }', () => {
     await waitFor(() => polls.some((spy) => spy.mock.calls.length > 0), {
       message: 'nobody waited on the lock',
     });
-    expect(await server.cli('EXISTS', `${prefix}:l:cold`)).toBe('1');
+    expect(await server.cli('EXISTS', `${prefix}:v2:l:cold`)).toBe('1');
     la.release('v');
     lb.release('v');
     const values = (await all).flat();
     expect(values).toHaveLength(2 * CALLERS);
     expect(values.every((v) => v === 'v')).toBe(true);
     expect(la.calls + lb.calls).toBe(1);
-    expect(await server.cli('EXISTS', `${prefix}:l:cold`)).toBe('0'); // released
+    expect(await server.cli('EXISTS', `${prefix}:v2:l:cold`)).toBe('0'); // released
   });
 
   // The holder finishing at the worst moment for a waiter: the waiter's step (its SET NX, or its
@@ -170,7 +170,7 @@ describe('two instances with lock: { enabled: true }', () => {
     const hung = new PausedLoader<string>(); // never released
     void a.cache.getOrSet('cold', hung.fn, { ttl: 60 });
     await hung.called;
-    expect(await server.cli('EXISTS', `${prefix}:l:cold`)).toBe('1');
+    expect(await server.cli('EXISTS', `${prefix}:v2:l:cold`)).toBe('1');
     apps.splice(apps.indexOf(a), 1);
     await a.close(); // the holder is gone; its lock stays until its ttl (30 s)
 

@@ -46,9 +46,9 @@ describe('Redis Sentinel mode', () => {
     const cache = app.get(CacheService);
     await cache.set('k', { via: 'sentinel' }, { tags: ['t'] });
     // the entry is on the master the sentinel named, under the prefix
-    expect(await master.cli('EXISTS', 'sent:d:k')).toBe('1');
+    expect(await master.cli('EXISTS', 'sent:v2:d:k')).toBe('1');
     expect(await cache.get('k')).toEqual({ via: 'sentinel' });
     expect(await cache.invalidateTags(['t'])).toBe(1);
-    expect(await master.cli('EXISTS', 'sent:d:k')).toBe('0');
+    expect(await master.cli('EXISTS', 'sent:v2:d:k')).toBe('0');
   });
 });

@@ -147,12 +147,12 @@ describe('typed values', () => {
     const stats = await a.get(PriceService).stats();
     expect(stats).toEqual(new Map([['a', new Set([1, 2])]]));
     expect(await b.get(PriceService).stats()).toEqual(stats);
-    expect(await redis.cli('GET', `${keyPrefix}:d:PriceService:stats`)).toContain('"x":"v8"');
+    expect(await redis.cli('GET', `${keyPrefix}:v2:d:PriceService:stats`)).toContain('"x":"v8"');
 
     expectMoney(await a.get(PriceService).compact(700), '7.00 EUR');
     expectMoney(await a.get(PriceService).compact(700), '7.00 EUR');
     expectMoney(await b.get(PriceService).compact(700), '7.00 EUR');
-    const payload = await redis.cli('GET', `${keyPrefix}:d:PriceService:compact:700`);
+    const payload = await redis.cli('GET', `${keyPrefix}:v2:d:PriceService:compact:700`);
     expect(payload).toContain('"v":"700 EUR"');
     expect(payload).toContain('"x":"money-text"');
     expect(b.get(PriceService).calls).toBe(0);

@@ -76,7 +76,7 @@ describe('a value that cannot be cached', () => {
   let keyPrefix: string;
   let graphs: GraphService;
   const warningsAbout = (text: string) => app.logger.warnings.filter((w) => w.includes(text));
-  const stored = async (key: string) => redis.cli('EXISTS', `${keyPrefix}:d:${key}`);
+  const stored = async (key: string) => redis.cli('EXISTS', `${keyPrefix}:v2:d:${key}`);
 
   beforeAll(async () => {
     redis = await RedisServer.start();

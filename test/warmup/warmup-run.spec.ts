@@ -91,9 +91,9 @@ describe('warmup on demand', () => {
         { name: 'last', ok: true, durationMs: expect.any(Number), keys: 2 },
       ],
     });
-    expect(await server.cli('EXISTS', 'w:d:warm:first', 'w:d:warm:last:1', 'w:d:warm:last:2')).toBe(
-      '3',
-    );
+    expect(
+      await server.cli('EXISTS', 'w:v2:d:warm:first', 'w:v2:d:warm:last:1', 'w:v2:d:warm:last:2'),
+    ).toBe('3');
     const warnings = t.logger.warnings().join('\n');
     expect(warnings).toMatch(/warmup job 2 of 3 "broken" failed after [\d.]+ ms: origin is down/);
     const logs = t.logger.lines.map((l) => l.message).join('\n');

@@ -53,7 +53,7 @@ describe('warmup at application bootstrap', () => {
   it('warms every job before the application is ready, into Redis', async () => {
     t = await startApp({ redis: server.url, keyPrefix: 'ws' }, { providers: [Jobs] });
     expect(calls).toEqual(['quick', 'blocking']);
-    expect(await server.cli('EXISTS', 'ws:d:warm:quick', 'ws:d:warm:blocking')).toBe('2');
+    expect(await server.cli('EXISTS', 'ws:v2:d:warm:quick', 'ws:v2:d:warm:blocking')).toBe('2');
     const logs = t.logger.lines.map((l) => l.message).join('\n');
     expect(logs).toMatch(/warmup job 1 of 2 "quick": [\d.]+ ms/);
   });
@@ -66,12 +66,12 @@ describe('warmup at application bootstrap', () => {
     );
     // init resolved although "blocking" cannot finish until released
     expect(calls).toEqual(['quick', 'blocking']);
-    expect(await server.cli('EXISTS', 'ws:d:warm:blocking')).toBe('0');
+    expect(await server.cli('EXISTS', 'ws:v2:d:warm:blocking')).toBe('0');
     expect(t.logger.lines.map((l) => l.message).join('\n')).toMatch(
       /still running after 100 ms: it continues in the background/,
     );
     release();
-    await waitFor(async () => (await server.cli('EXISTS', 'ws:d:warm:blocking')) === '1', {
+    await waitFor(async () => (await server.cli('EXISTS', 'ws:v2:d:warm:blocking')) === '1', {
       message: 'background warmup never finished',
     });
   });

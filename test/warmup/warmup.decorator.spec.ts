@@ -65,9 +65,9 @@ describe('@WarmUp on @Cached methods', () => {
     expect(
       await server.cli(
         'EXISTS',
-        'dec:d:products:product:1',
-        'dec:d:products:product:2',
-        'dec:d:products:top',
+        'dec:v2:d:products:product:1',
+        'dec:v2:d:products:product:2',
+        'dec:v2:d:products:top',
       ),
     ).toBe('3');
     // served from the cache now: the origin is not called again
@@ -100,7 +100,7 @@ describe('@WarmUp on @Cached methods', () => {
       .send({ jobs: ['CatalogService.product'] })
       .expect(200);
     expect(origin.filter((o) => o === 'product:1')).toHaveLength(2);
-    expect(await server.cli('EXISTS', 'dec:d:products:product:1')).toBe('1');
+    expect(await server.cli('EXISTS', 'dec:v2:d:products:product:1')).toBe('1');
   });
 
   it('runs a method again on its @WarmUp cron', async () => {

@@ -7,3 +7,5 @@ export { CacheEngine } from './engine/cache-engine';
 export { CACHE_OPTIONS } from './cache.constants';
 export type { Envelope } from './engine/serializer';
 export type { Outcome, Source } from './engine/flights';
+/** how an entry is framed in Redis (`<stamp> <meta>\n<payload>`; a tombstone is `<seq> -`) */
+export { frame, unframe } from './engine/stored-entry';

@@ -10,7 +10,8 @@ describe('@Cached and @InvalidateOn on provider methods', () => {
   let app: DecoratorsApp;
   let catalog: CatalogService;
   let prefix: string;
-  const stored = async (key: string) => (await redis.cli('EXISTS', `${prefix}:d:${key}`)) === '1';
+  const stored = async (key: string) =>
+    (await redis.cli('EXISTS', `${prefix}:v2:d:${key}`)) === '1';
 
   beforeAll(async () => {
     redis = await RedisServer.start();
@@ -57,9 +58,9 @@ describe('@Cached and @InvalidateOn on provider methods', () => {
     expect(catalog.calls.search).toBe(1);
     await catalog.search({ q: 'chair', page: 2 });
     expect(catalog.calls.search).toBe(2);
-    const keys = await redis.cli('--scan', '--pattern', `${prefix}:d:CatalogService:*`);
+    const keys = await redis.cli('--scan', '--pattern', `${prefix}:v2:d:CatalogService:*`);
     expect(keys.split('\n')[0]).toMatch(
-      new RegExp(`^${prefix}:d:CatalogService:CatalogService\\.search:[\\w-]{22}$`),
+      new RegExp(`^${prefix}:v2:d:CatalogService:CatalogService\\.search:[\\w-]{22}$`),
     );
   });
 

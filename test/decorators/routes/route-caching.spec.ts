@@ -38,7 +38,7 @@ describe.each(PLATFORMS)('@Cached routes on %s', (platform) => {
     expect(hit.headers['x-cache']).toBe('HIT');
     expect(hit.body).toEqual(miss.body);
     expect(items.calls['item:7']).toBe(1);
-    expect(await redis.cli('EXISTS', `${prefix}:d:items:item:7`)).toBe('1');
+    expect(await redis.cli('EXISTS', `${prefix}:v2:d:items:item:7`)).toBe('1');
   });
 
   it('caches plain-text bodies and shares the entry with HEAD', async () => {

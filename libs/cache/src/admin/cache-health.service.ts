@@ -166,7 +166,7 @@ export class CacheHealthService {
       let cursor = '0:0';
       let total = 0;
       do {
-        const page = await this.engine.redisTier.scanPage('*', cursor, 1_000);
+        const page = await this.engine.reader.page('*', cursor, 1_000);
         if (page === UNAVAILABLE)
           return { source: 'redis', error: 'Redis became unavailable while counting' };
         page.keys.forEach(count);

@@ -53,11 +53,11 @@ export class KeyInspector {
     let redisBytes: number | undefined;
     let redisState: 'unavailable' | undefined;
     if (engine.redisTier.configured) {
-      const raw = await engine.redisTier.get(key);
-      if (raw === UNAVAILABLE) redisState = 'unavailable';
-      else if (raw !== null) {
-        redisBytes = Buffer.byteLength(raw);
-        redisEntry = decodeQuietly(engine, raw);
+      const stored = await engine.reader.stored(key);
+      if (stored === UNAVAILABLE) redisState = 'unavailable';
+      else if (stored?.envelope) {
+        redisBytes = stored.bytes;
+        redisEntry = stored.envelope;
       }
     }
     const entry = memoryEntry ?? redisEntry;
@@ -82,13 +82,13 @@ export class KeyInspector {
     return report;
   }
 
-  /** Where the key exists: memory (no LRU touch) and Redis (PTTL; null when not configured). */
+  /** Where the key exists: memory (no LRU touch) and Redis (a readable entry; null when not configured). */
   async exists(key: string): Promise<{ memory: boolean; redis: boolean | 'unavailable' | null }> {
     const { engine } = this;
     const memory = engine.memory?.peek(key) !== undefined;
     if (!engine.redisTier.configured) return { memory, redis: null };
-    const pttl = await engine.redisTier.pttl(key);
-    return { memory, redis: pttl === UNAVAILABLE ? 'unavailable' : pttl !== -2 };
+    const stored = await engine.reader.stored(key);
+    return { memory, redis: stored === UNAVAILABLE ? 'unavailable' : !!stored?.envelope };
   }
 
   /** One page of keys: a SCAN step on Redis, or a slice of the memory tier in memory-only mode. */
@@ -100,7 +100,7 @@ export class KeyInspector {
     if (Number(node) >= engine.redis.masters().length)
       throw new BadRequestException('cursor names an unknown node');
     if (BigInt(step) > MAX_REDIS_CURSOR) throw new BadRequestException('cursor is out of range');
-    const page = await engine.redisTier.scanPage(glob, `${Number(node)}:${step}`, count);
+    const page = await engine.reader.page(glob, `${Number(node)}:${step}`, count);
     if (page === UNAVAILABLE)
       throw new ServiceUnavailableException('Redis is not usable right now');
     const keys = page.keys.filter((k): k is string => typeof k === 'string');
@@ -119,14 +119,5 @@ export class KeyInspector {
     const keys = matching.slice(offset, offset + count);
     const next = offset + count;
     return { keys, cursor: next < matching.length ? `0:${next}` : '0', source: 'memory' };
-  }
-}
-
-/** A payload that cannot be decoded is reported as absent; the engine deletes it on its next read. */
-function decodeQuietly(engine: CacheEngine, raw: string): Envelope | undefined {
-  try {
-    return engine.serializer.decode(raw);
-  } catch {
-    return undefined;
   }
 }

@@ -14,12 +14,15 @@ export interface BusMessage {
   p?: string[];
   /** clear */
   c?: 1;
+  /** a reaper pass is done: it covered the markers up to `s`, and pruned those up to `x` */
+  r?: 1;
+  x?: number;
   /** the ledger seq of the change (set by the publishing script, not by the sender) */
   s?: number;
 }
 
 /**
- * Keeps the memory tiers of several instances coherent. Messages are published by Redis itself,
+ * Keeps the memory tiers and the ledger copies (engine/ledger.ts) of several instances coherent. Messages are published by Redis itself,
  * inside the script that changed the data, so a message is never sent for a change that did
  * not happen. While the subscription is down, messages are missed: the engine stops trusting
  * its memory tier until the subscription is back, and then empties it.

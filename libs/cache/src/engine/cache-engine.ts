@@ -23,9 +23,12 @@ import {
 import type { Flight, Flights, Outcome } from './flights';
 import type { Invalidator } from './invalidator';
 import type { KeyLayout } from './key-layout';
+import type { Ledger } from './ledger';
 import type { Loader } from './loader';
 import type { MemoryTier } from './memory-tier';
 import type { Reader } from './reader';
+import type { Reaper } from './reaper';
+import type { RedisKeyspace } from './redis-keyspace';
 import type { RedisTier } from './redis-tier';
 import type { Envelope, Serializer } from './serializer';
 import type { MsetEntry, Writer } from './writer';
@@ -42,13 +45,17 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly layout: KeyLayout;
   readonly memory: MemoryTier | null;
   readonly redisTier: RedisTier;
+  readonly keyspace: RedisKeyspace;
+  readonly reaper: Reaper;
   readonly policy: EntryPolicy;
   readonly serializer: Serializer;
   readonly uncacheable: UncacheableReporter;
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null;
   private readonly flights: Flights;
-  private readonly reader: Reader;
+  private readonly ledger: Ledger;
+  /** reads below the hit path; the admin API inspects and lists keys through it */
+  readonly reader: Reader;
   private readonly loader: Loader;
   private readonly writer: Writer;
   private readonly logger = new Logger('CacheEngine');
@@ -67,6 +74,9 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.layout = parts.layout;
     this.memory = parts.memory;
     this.redisTier = parts.redisTier;
+    this.keyspace = parts.keyspace;
+    this.reaper = parts.reaper;
+    this.ledger = parts.ledger;
     this.policy = parts.policy;
     this.serializer = parts.serializer;
     this.uncacheable = parts.uncacheable;
@@ -90,10 +100,13 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.redis.events.on('ready', () => {
       // A reconnect may reach a Redis that restarted empty, its ledger back at 0: the guards that
       // loads in flight read before it mean nothing now, so their results are not stored.
+      // Its ledger may have lost markers too: ours are put back (Ledger.sync).
       if (connected) this.flights.invalidate({ all: true });
       connected = true;
-      this.invalidator
-        .replayPending()
+      // the ledger first: a replayed invalidation must get a seq above every marker we know
+      this.ledger
+        .sync()
+        .then(() => this.invalidator.replayPending())
         .catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
     });
     if (this.redisTier.configured) await this.settle();
@@ -115,6 +128,7 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.invalidator.stop();
+    this.reaper.stop();
   }
 
   /** Memory entry usable right now (fresh or stale), or undefined. */
@@ -267,7 +281,9 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       // messages may have been missed while the bus was down: start over from Redis
       this.memory?.clear();
       this.invalidator.epoch++;
+      void this.ledger.busUp().then(() => this.reaper.poke());
     } else {
+      this.ledger.busDown();
       this.logger.warn('invalidation bus is down: memory tier bypassed while Redis is reachable');
     }
     this.reader.trusted = healthy;

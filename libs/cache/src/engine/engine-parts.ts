@@ -8,9 +8,12 @@ import { EntryPolicy, GUARD_WINDOW_MS } from './entry-policy';
 import { Flights } from './flights';
 import { Invalidator } from './invalidator';
 import { KeyLayout } from './key-layout';
+import { Ledger } from './ledger';
 import { Loader } from './loader';
 import { MemoryTier } from './memory-tier';
 import { Reader } from './reader';
+import { Reaper } from './reaper';
+import { RedisKeyspace } from './redis-keyspace';
 import { RedisTier } from './redis-tier';
 import { Serializer } from './serializer';
 import { Writer } from './writer';
@@ -20,13 +23,16 @@ export interface EngineParts {
   layout: KeyLayout;
   memory: MemoryTier | null;
   redisTier: RedisTier;
+  keyspace: RedisKeyspace;
+  ledger: Ledger;
+  reaper: Reaper;
   policy: EntryPolicy;
   serializer: Serializer;
   uncacheable: UncacheableReporter;
   flights: Flights;
   invalidator: Invalidator;
   reader: Reader;
-  /** null in memory-only or Redis-only mode: no memory tier to keep coherent */
+  /** null in memory-only mode: no other instance to hear from */
   bus: InvalidationBus | null;
   loader: Loader;
   writer: Writer;
@@ -67,10 +73,39 @@ export function composeEngine({
     options.resilience.commandTimeoutMs,
     () => stats.error(),
   );
-  const invalidator = new Invalidator(memory, flights, redisTier, layout, stats);
-  const reader = new Reader({ memory, redis: redisTier, serializer, policy, stats, invalidator });
+  const keyspace = new RedisKeyspace(redisTier, redis, layout);
+  const ledger = new Ledger(keyspace);
   let bus: InvalidationBus | null = null;
-  if (redisTier.configured && memory) {
+  const reaper = new Reaper(
+    options.reaper,
+    ledger.markers,
+    keyspace,
+    redisTier,
+    layout,
+    GUARD_WINDOW_MS,
+    (covered, pruned) => void redisTier.publish(covered, bus?.encode({ r: 1, x: pruned }) ?? '{}'),
+  );
+  const invalidator = new Invalidator({
+    memory,
+    flights,
+    redis: redisTier,
+    keyspace,
+    ledger,
+    reaper,
+    stats,
+  });
+  const reader = new Reader({
+    memory,
+    redis: redisTier,
+    serializer,
+    policy,
+    stats,
+    invalidator,
+    ledger,
+    keyspace,
+  });
+  // every instance with Redis hears the others: their invalidations' markers judge its reads
+  if (redisTier.configured) {
     bus = new InvalidationBus(
       redis,
       layout.channel,
@@ -85,6 +120,7 @@ export function composeEngine({
     reader,
     redis: redisTier,
     memory,
+    markers: ledger.markers,
     policy,
     serializer,
     stats,
@@ -106,6 +142,9 @@ export function composeEngine({
     layout,
     memory,
     redisTier,
+    keyspace,
+    ledger,
+    reaper,
     policy,
     serializer,
     uncacheable,

@@ -3,8 +3,11 @@ import type { BusMessage, InvalidationBus } from '../bus/invalidation-bus';
 import type { CacheStats } from '../stats/cache-stats';
 import type { Flights, InvalidationScope } from './flights';
 import { assertGlob, globToRegExp } from './glob';
-import type { KeyLayout } from './key-layout';
+import type { Ledger } from './ledger';
+import { markerFields } from './markers';
 import type { MemoryTier } from './memory-tier';
+import type { Reaper } from './reaper';
+import type { RedisKeyspace } from './redis-keyspace';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
 
 export interface InvalidationSpec {
@@ -25,10 +28,23 @@ export interface InvalidationResult {
 /** Invalidations that could not reach Redis, replayed when it is back; past this, clear instead. */
 const MAX_PENDING = 1_000;
 
+export interface InvalidatorParts {
+  memory: MemoryTier | null;
+  flights: Flights;
+  redis: RedisTier;
+  keyspace: RedisKeyspace;
+  ledger: Ledger;
+  reaper: Reaper;
+  stats: CacheStats;
+}
+
 /**
  * One invalidation, everywhere: this instance's memory tier and in-flight loads at once, then
- * Redis (whose script also tells the other instances). What cannot reach Redis is replayed when
- * it comes back, so a value invalidated during an outage does not reappear after it.
+ * Redis (whose script also tells the other instances). In Redis, tags, namespaces and clear()
+ * set a marker (O(1), whatever they cover: entries older than it read as absent, the reaper
+ * deletes them later); keys get tombstones; globs are swept (SCAN, the slow path). What cannot
+ * reach Redis is replayed when it comes back, so a value invalidated during an outage does not
+ * reappear after it.
  */
 export class Invalidator {
   /** bumped by every invalidation seen here; a read that spans a change does not fill memory */
@@ -44,14 +60,15 @@ export class Invalidator {
   private stopped = false;
   private readonly logger = new Logger('CacheInvalidation');
 
-  constructor(
-    private readonly memory: MemoryTier | null,
-    private readonly flights: Flights,
-    private readonly redis: RedisTier,
-    private readonly layout: KeyLayout,
-    private readonly stats: CacheStats,
-    private bus: InvalidationBus | null = null,
-  ) {}
+  private readonly memory: MemoryTier | null;
+  private readonly flights: Flights;
+  private readonly redis: RedisTier;
+  private readonly stats: CacheStats;
+  private bus: InvalidationBus | null = null;
+
+  constructor(private readonly parts: InvalidatorParts) {
+    ({ memory: this.memory, flights: this.flights, redis: this.redis, stats: this.stats } = parts);
+  }
 
   attachBus(bus: InvalidationBus): void {
     this.bus = bus;
@@ -62,7 +79,16 @@ export class Invalidator {
     const local = this.applyLocal(spec);
     const remote = this.redis.configured ? await this.toRedis(spec) : UNAVAILABLE;
     if (remote === UNAVAILABLE && this.redis.configured) this.defer(spec);
-    const result = remote === UNAVAILABLE ? local : remote;
+    // entries a marker invalidated in Redis are not counted: those dropped from memory here are
+    const result =
+      remote === UNAVAILABLE
+        ? local
+        : {
+            ...remote,
+            tags: local.tags,
+            namespaces: local.namespaces,
+            patterns: spec.all ? local.patterns : remote.patterns,
+          };
     const total = result.keys + result.tags + result.namespaces + result.patterns;
     // the entries a namespace's invalidation removed count for that namespace too (with several
     // named at once, Redis reports one sum, which counts overall only)
@@ -75,16 +101,25 @@ export class Invalidator {
 
   /** A message from another instance. */
   onBusMessage(message: BusMessage): void {
-    this.applyLocal(
-      {
-        keys: message.k,
-        tags: message.t,
-        namespaces: message.n,
-        patterns: message.p,
-        all: message.c === 1,
-      },
-      message.s,
-    );
+    const seq = message.s ?? NaN;
+    if (message.r === 1) return this.parts.reaper.passedElsewhere(seq, message.x ?? 0);
+    const spec = {
+      keys: message.k,
+      tags: message.t,
+      namespaces: message.n,
+      patterns: message.p,
+      all: message.c === 1,
+    };
+    if (Number.isSafeInteger(seq)) this.mark(spec, seq);
+    this.applyLocal(spec, seq);
+  }
+
+  /** Records an invalidation's markers here; the reader judges entries against them from now on. */
+  private mark(spec: InvalidationSpec, seq: number): void {
+    if (markerFields(spec).length === 0) return;
+    this.parts.ledger.markers.applySpec(spec, seq);
+    this.epoch++; // a read under way may have fetched what the markers now invalidate
+    this.parts.reaper.poke();
   }
 
   /**
@@ -199,33 +234,35 @@ export class Invalidator {
   }
 
   private async toRedis(spec: InvalidationSpec): Promise<InvalidationResult | typeof UNAVAILABLE> {
+    const { redis, keyspace } = this.parts;
     const message = (fields: Omit<BusMessage, 'o'>) => this.bus?.encode(fields) ?? '';
-    if (spec.all) {
-      const deleted = await this.redis.sweep(this.layout.clearPatterns(), message({ c: 1 }));
-      return deleted === UNAVAILABLE
-        ? UNAVAILABLE
-        : { keys: 0, tags: 0, namespaces: 0, patterns: deleted };
-    }
-    const result = { keys: 0, tags: 0, namespaces: 0, patterns: 0 };
     const { keys = [], tags = [], namespaces = [], patterns = [] } = spec;
-    if (keys.length + tags.length + namespaces.length > 0) {
-      const counts = await this.redis.invalidate(
-        keys,
-        tags,
-        namespaces,
-        message({ k: keys, t: tags, n: namespaces }),
-      );
-      if (counts === UNAVAILABLE) return UNAVAILABLE;
-      Object.assign(result, counts);
+    // markers (and the counter) first, in one step; the others are told at once, except of
+    // globs, which are told once their sweep is done
+    const announced: Omit<BusMessage, 'o'> = spec.all ? { c: 1 } : { t: tags, n: namespaces };
+    const marked = spec.all || tags.length + namespaces.length > 0;
+    const seq = await redis.mark(markerFields(spec), marked ? message(announced) : '');
+    if (seq === UNAVAILABLE) return UNAVAILABLE;
+    // their entries are not counted: the markers made them unreadable without touching them
+    const result = { keys: 0, tags: 0, namespaces: 0, patterns: 0 };
+    if (keys.length > 0) {
+      const deleted = await redis.tombstone(keys, seq, (k) => message({ k: [k] }));
+      if (deleted === UNAVAILABLE) return UNAVAILABLE;
+      result.keys = deleted;
     }
     if (patterns.length > 0) {
-      const deleted = await this.redis.sweep(
-        patterns.map((p) => this.layout.dataPattern(p)),
-        message({ p: patterns }),
+      // counted: the entries that were readable (before this invalidation's own markers)
+      const { markers } = this.parts.ledger;
+      const deleted = await keyspace.sweep(
+        patterns,
+        ({ key, header }) =>
+          !!header && !markers.invalidates(key, header.stamp, header.namespace, header.tags),
       );
       if (deleted === UNAVAILABLE) return UNAVAILABLE;
       result.patterns = deleted;
+      await redis.publish(seq, message({ p: patterns }));
     }
+    this.mark(spec, seq);
     return result;
   }
 }

@@ -1,19 +1,28 @@
+/** The layout's version, part of every key: keys of another layout are never read as entries. */
+export const LAYOUT_VERSION = 'v2';
+
 /**
- * Where things live in Redis. Everything starts with `<prefix>:`; data, tag indexes and
- * invalidation markers have their own segment so that a user's key can never be mistaken for
- * library metadata, whatever it looks like.
+ * Where things live in Redis. Everything starts with `<prefix>:v2:`; data, the ledger and locks
+ * have their own segment so that a user's key can never be mistaken for library metadata.
+ * No two keys need to share a slot (every script touches one key), so on a Cluster entries
+ * spread over every master unless the prefix carries a hash tag.
  */
 export class KeyLayout {
+  /** everything of this layout starts with it */
   readonly root: string;
-  readonly seq: string;
+  /** the ledger: the invalidation counter and the markers (a hash) */
+  readonly ledger: string;
+  /** held by the instance whose reaper is running */
+  readonly reaperLease: string;
   readonly channel: string;
   private readonly dataRoot: string;
 
   constructor(readonly prefix: string) {
-    this.root = `${prefix}:`;
-    this.dataRoot = `${prefix}:d:`;
-    this.seq = `${prefix}:m:seq`;
-    this.channel = `${prefix}:bus`;
+    this.root = `${prefix}:${LAYOUT_VERSION}:`;
+    this.dataRoot = `${this.root}d:`;
+    this.ledger = `${this.root}m`;
+    this.reaperLease = `${this.root}r`;
+    this.channel = `${this.root}bus`;
   }
 
   data(key: string): string {
@@ -29,25 +38,7 @@ export class KeyLayout {
     return this.dataRoot + glob;
   }
 
-  tagSet(tag: string): string {
-    return `${this.root}t:${tag}`;
-  }
-
-  namespaceSet(namespace: string): string {
-    return `${this.root}n:${namespace}`;
-  }
-
-  /** the seq of the last invalidation of a scope: 'all', 'k:<key>', 't:<tag>' or 'n:<ns>' */
-  marker(scope: string): string {
-    return `${this.root}m:${scope}`;
-  }
-
   lock(key: string): string {
     return `${this.root}l:${key}`;
-  }
-
-  /** what clear() removes: everything but the invalidation ledger, which must outlive it */
-  clearPatterns(): string[] {
-    return [`${this.root}d:*`, `${this.root}t:*`, `${this.root}n:*`, `${this.root}l:*`];
   }
 }

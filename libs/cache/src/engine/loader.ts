@@ -5,17 +5,20 @@ import type { ResolvedCacheOptions } from '../options/resolved-options';
 import type { CacheStats } from '../stats/cache-stats';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import { RETRY, type Flight, type Flights, type Outcome } from './flights';
+import type { Markers } from './markers';
 import type { MemoryTier } from './memory-tier';
 import type { UncacheableReporter } from '../values/uncacheable';
 import type { Reader } from './reader';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
 import type { Envelope, Prepared, Serializer } from './serializer';
+import { frame } from './stored-entry';
 
 export interface LoaderParts {
   flights: Flights;
   reader: Reader;
   redis: RedisTier;
   memory: MemoryTier | null;
+  markers: Markers;
   policy: EntryPolicy;
   serializer: Serializer;
   stats: CacheStats;
@@ -125,8 +128,8 @@ export class Loader {
     // so that a call waits for one command timeout at most before its loader runs
     const lock = reached ? await this.acquire<T>(flight) : { unreachable: true };
     if (lock.value) return { value: lock.value.v, source: 'redis', envelope: lock.value };
-    // the ledger's seq before the loader starts: the write is refused if anything it touches is
-    // invalidated after this point
+    // the ledger's seq before the loader starts: the entry is stamped with it, so that an
+    // invalidation after this point (a marker or tombstone with a higher seq) outranks it
     const guard = reached && !lock.unreachable ? await parts.redis.readSeq() : UNAVAILABLE;
     if (flight.invalidated && !lastTry) {
       // detached while waiting: go back to single flight rather than load on one's own
@@ -190,22 +193,22 @@ export class Loader {
   private async store<T>(
     flight: Flight,
     { payload, envelope }: Prepared<T>,
-    guard: number | typeof UNAVAILABLE,
+    stamp: number | typeof UNAVAILABLE,
   ): Promise<void> {
     const { parts } = this;
-    if (parts.redis.configured && guard !== UNAVAILABLE) {
+    if (parts.redis.configured && stamp !== UNAVAILABLE) {
+      // already invalidated by a marker seen here: it would be stored unreadable
+      if (parts.markers.invalidates(flight.key, stamp, envelope.n, envelope.t)) return;
       const written = await parts.redis.write([
         {
           key: flight.key,
-          payload,
+          value: frame(stamp, payload, envelope.n, envelope.t),
           ttlMs: lifetimeMs(envelope),
-          namespace: envelope.n,
-          tags: envelope.t,
-          guard,
+          stamp,
           message: '',
         },
       ]);
-      // refused: an invalidation (maybe from another instance) came after the loader started
+      // refused: a newer write or a delete (maybe from another instance) came after the loader started
       if (written !== UNAVAILABLE && !written[0]) return;
     }
     if (!flight.invalidated) parts.memory?.set(flight.key, envelope);

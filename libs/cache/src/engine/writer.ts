@@ -6,6 +6,7 @@ import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
 import type { UncacheableReporter } from '../values/uncacheable';
 import type { Serializer } from './serializer';
+import { frame } from './stored-entry';
 
 export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
   key: string;
@@ -59,20 +60,23 @@ export class Writer {
       tags: envelope!.t,
       invalidated: false,
     }));
+    let written: Awaited<ReturnType<RedisTier['write']>> = UNAVAILABLE;
     if (redis.configured) {
       for (const write of watched) flights.trackWrite(write);
-      let written: Awaited<ReturnType<RedisTier['write']>>;
       try {
-        written = await redis.write(
-          storable.map(({ key, envelope, payload }) => ({
-            key,
-            payload,
-            ttlMs: lifetimeMs(envelope!),
-            namespace: envelope!.n,
-            tags: envelope!.t,
-            message: bus?.encode({ k: [key] }) ?? '',
-          })),
-        );
+        // a seq of its own, above any that a load in flight read: no late load overwrites it
+        const stamp = await redis.mark([]);
+        if (stamp !== UNAVAILABLE) {
+          written = await redis.write(
+            storable.map(({ key, envelope, payload }) => ({
+              key,
+              value: frame(stamp, payload, envelope!.n, envelope!.t),
+              ttlMs: lifetimeMs(envelope!),
+              stamp,
+              message: bus?.encode({ k: [key] }) ?? '',
+            })),
+          );
+        }
       } finally {
         for (const write of watched) flights.writeDone(write);
       }
@@ -82,7 +86,9 @@ export class Writer {
       else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
     }
     storable.forEach(({ key, envelope }, i) => {
-      if (!watched[i].invalidated) memory?.set(key, envelope!);
+      // not where a newer write (another set, a delete) had already reached Redis
+      const superseded = written !== UNAVAILABLE && !written[i];
+      if (!watched[i].invalidated && !superseded) memory?.set(key, envelope!);
     });
   }
 }

@@ -67,6 +67,18 @@ export interface LockOptions {
   waitMs?: number;
 }
 
+export interface ReaperOptions {
+  /**
+   * delete the entries that tag, namespace and clear() invalidations made unreadable, in the
+   * background, rather than leave them to their TTL (default true)
+   */
+  enabled?: boolean;
+  /** data keys looked at per SCAN step (default 500) */
+  batchSize?: number;
+  /** pause between steps, ms: the pace (default 10) */
+  pauseMs?: number;
+}
+
 export interface RouteInvalidationRule {
   /** HTTP method(s), e.g. 'POST' or ['PUT', 'PATCH']; default: every mutation */
   method?: string | string[];
@@ -115,6 +127,8 @@ export interface CacheModuleOptions {
   http?: HttpOptions;
   resilience?: ResilienceOptions;
   lock?: LockOptions;
+  /** the background deletion of lazily invalidated entries (docs/ARCHITECTURE.md) */
+  reaper?: ReaperOptions;
   /** default grace period, seconds */
   grace?: number;
   /** compress payloads larger than this many bytes; false turns compression off */

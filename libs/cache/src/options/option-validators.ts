@@ -31,6 +31,13 @@ export function positiveInt(option: string, value: unknown): number {
   return value;
 }
 
+export function nonNegativeInt(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new CacheOptionsError(option, 'expected an integer >= 0', value);
+  }
+  return value;
+}
+
 export function envNumber(env: Env, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;

@@ -164,7 +164,6 @@ describe('resolveOptions errors name the option', () => {
     ['redis.cluster', { redis: { cluster: [] } }],
     ['redis.client', { redis: { client: {} as never } }],
     ['redis.client', { redis: { client: null as never } }],
-    ['keyPrefix', { redis: { cluster: [{ port: 7000 }] }, keyPrefix: 'no-hash-tag' }],
   ])('%s ← %j', (option, raw) => {
     const err = failure(raw);
     expect(err.message).toContain(`Invalid cache option "${option}"`);

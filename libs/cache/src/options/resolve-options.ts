@@ -6,6 +6,7 @@ import {
   envNumber,
   optionalBoolean,
   optionalSeconds,
+  nonNegativeInt,
   positiveInt,
   seconds,
   type Env,
@@ -70,6 +71,11 @@ export function resolveOptions(
     ttlMs: positiveInt('lock.ttlMs', raw.lock?.ttlMs ?? 5_000),
     waitMs: positiveInt('lock.waitMs', raw.lock?.waitMs ?? 3_000),
   };
+  const reaper = {
+    enabled: optionalBoolean('reaper.enabled', raw.reaper?.enabled) ?? true,
+    batchSize: positiveInt('reaper.batchSize', raw.reaper?.batchSize ?? 500),
+    pauseMs: nonNegativeInt('reaper.pauseMs', raw.reaper?.pauseMs ?? 10),
+  };
   const admin =
     raw.admin === false
       ? false
@@ -126,6 +132,7 @@ export function resolveOptions(
     },
     resilience,
     lock,
+    reaper,
     grace: seconds('grace', raw.grace ?? 0),
     compressThreshold,
     maxValueBytes,
@@ -177,18 +184,6 @@ function redisConnection(raw: CacheModuleOptions, env: Env): RedisConnection | n
       'redis.cluster',
       'expected a non-empty list of nodes',
       given.cluster,
-    );
-  }
-  const isCluster =
-    'cluster' in given ||
-    ('client' in given && (given.client as { isCluster?: boolean } | null)?.isCluster);
-  if (isCluster && !/\{[^}]+\}/.test(raw.keyPrefix ?? env.CACHE_PREFIX ?? '')) {
-    // writes and invalidations are atomic scripts over an entry and its indexes: in a Cluster
-    // all their keys must share a slot, which a hash tag in the prefix guarantees
-    throw new CacheOptionsError(
-      'keyPrefix',
-      'in Cluster mode, include a hash tag such as "{cache}"',
-      raw.keyPrefix,
     );
   }
   if (

@@ -3,6 +3,7 @@ import type {
   CacheModuleOptions,
   HttpOptions,
   LockOptions,
+  ReaperOptions,
   MemoryTierOptions,
   MonitoringOptions,
   NamespaceOptions,
@@ -26,6 +27,7 @@ export interface ResolvedCacheOptions {
   http: Required<HttpOptions>;
   resilience: Required<ResilienceOptions>;
   lock: Required<LockOptions>;
+  reaper: Required<ReaperOptions>;
   grace: number;
   compressThreshold: number | false;
   maxValueBytes: number | false;
