@@ -157,7 +157,11 @@ class Cluster extends Topology {
 
 const KINDS = { standalone: Standalone, sentinel: Sentinel, cluster: Cluster };
 
-/** Starts the deployment once for the enclosing describe block, stops it after. */
+/**
+ * Starts the deployment once for the enclosing describe block and stops it after. Jest runs one
+ * block's after-hooks in the order they are declared, so apps booted on it close in a nested
+ * block's afterAll (or in afterEach): they must go before the servers do.
+ */
 export function useTopology(name: TopologyName, options: TopologyOptions = {}): Topology {
   const topology = new KINDS[name](name, options);
   beforeAll(() => topology.start(), 60_000);
