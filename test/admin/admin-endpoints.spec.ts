@@ -236,8 +236,9 @@ describe.each(TOPOLOGIES)('admin API endpoints (Redis %s)', (mode) => {
       expect(res.body.exists).toBe(false);
     });
 
-    it('GET keys pages through SCAN with a cursor, over every master', async () => {
-      const seen = new Set<string>();
+    /** GET keys, page after page until the cursor is "0": the keys, and the nodes it named. */
+    async function listKeys(pattern: string, count: number) {
+      const keys = new Set<string>();
       const nodes = new Set(['0']); // a cursor is "<node>:<SCAN cursor>"
       let cursor = '0';
       let pages = 0;
@@ -245,23 +246,24 @@ describe.each(TOPOLOGIES)('admin API endpoints (Redis %s)', (mode) => {
         const res = await t
           .http()
           .get('/cache/keys')
-          .query({ pattern: '*', cursor, count: 1 })
+          .query({ pattern, cursor, count })
           .set(AUTH)
           .expect(200);
         expect(res.body.source).toBe('redis');
-        res.body.keys.forEach((k: string) => seen.add(k));
+        res.body.keys.forEach((k: string) => keys.add(k));
         cursor = res.body.cursor;
         expect(cursor).toMatch(/^(0|\d+:\d+)$/);
         nodes.add(cursor.split(':')[0]);
       } while (cursor !== '0' && ++pages < 100);
-      expect([...seen].sort()).toEqual(['products:1', 'products:2', 'users:1']);
-      expect(nodes.size).toBe((await topology.masters()).length);
-      const products = await t
-        .http()
-        .get('/cache/keys?pattern=products:*&count=1000')
-        .set(AUTH)
-        .expect(200);
-      expect(products.body.keys.sort()).toEqual(['products:1', 'products:2']);
+      return { keys: [...keys].sort(), nodes };
+    }
+
+    it('GET keys pages through SCAN with a cursor, over every master', async () => {
+      const all = await listKeys('*', 1);
+      expect(all.keys).toEqual(['products:1', 'products:2', 'users:1']);
+      expect(all.nodes.size).toBe((await topology.masters()).length);
+      // on a Cluster a page may be empty (a master without matches) and the cursor go on
+      expect((await listKeys('products:*', 1000)).keys).toEqual(['products:1', 'products:2']);
     });
 
     it('GET performance reports hit rates by namespace and over time, slow misses and advice', async () => {

@@ -40,9 +40,12 @@ export class RedisSentinelGroup {
     const dir = mkdtempSync(join(harnessRoot(), 'sentinel-'));
     const group = new RedisSentinelGroup(name, [], [], dir);
     try {
-      const master = await RedisServer.start({ args });
+      // any of them may become master: none waits 5 s (Redis' default) for more replicas to
+      // join a sync before it starts one
+      const serverArgs = [...args, '--repl-diskless-sync-delay', '0'];
+      const master = await RedisServer.start({ args: serverArgs });
       group.servers.push(master);
-      const replicaOf = [...args, '--replicaof', master.host, String(master.port)];
+      const replicaOf = [...serverArgs, '--replicaof', master.host, String(master.port)];
       for (let i = 0; i < replicas; i++) {
         group.servers.push(await RedisServer.start({ args: replicaOf }));
       }
