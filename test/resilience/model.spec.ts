@@ -2,7 +2,8 @@
 // delete, invalidateTags and invalidateNamespace over two instances on one Redis (a redis-server,
 // Sentinel, then a 3-master Cluster), checked against a reference model: the origin (a
 // database) where each key has a version, bumped by every mutation (set writes the new version;
-// delete / tag / namespace model "update the row, then invalidate"). A loader reads the origin's version when called, then waits for its release.
+// delete / tag / namespace model "update the row, then invalidate"). A loader reads the origin's
+// version when called, then waits for its release.
 //
 // Guarantee checked (zero stale reads): a read (get or getOrSet) on instance X returns nothing
 // (get only) or a version at least the one established by every set / delete / invalidateTags /
