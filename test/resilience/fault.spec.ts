@@ -38,14 +38,15 @@ const AOF = ['--appendonly', 'yes', '--appendfsync', 'always'];
 type Fault = 'kill' | 'dropped connection' | 'freeze' | 'long freeze';
 /**
  * The faults that mean something on each topology. A Cluster client has no one connection whose
- * close opens the circuit (a node's does not), and the long freeze measures the breaker and the
- * heap of one connection, which do not depend on how its master was found: those two stay on a
- * single connection (the dropped one on Sentinel too: it reconnects through the sentinels).
+ * close opens the circuit (one master's does not: calls to it fail until the breaker opens), so
+ * the dropped connection is a single connection's (Sentinel's reconnects through the sentinels).
+ * The long freeze checks the breaker and the command queues of the data connections: Sentinel's
+ * is a standalone one once connected, a Cluster has a queue per master.
  */
 const FAULTS: Record<TopologyName, Fault[]> = {
   standalone: ['kill', 'dropped connection', 'freeze', 'long freeze'],
   sentinel: ['kill', 'dropped connection', 'freeze'],
-  cluster: ['kill', 'freeze'],
+  cluster: ['kill', 'freeze', 'long freeze'],
 };
 
 let rejections: ReturnType<typeof watchUnhandledRejections>;
