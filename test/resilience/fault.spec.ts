@@ -60,15 +60,15 @@ afterEach(async () => {
 describe.each(TOPOLOGIES)('on %s', (name) => {
   const topology = useTopology(name, { args: AOF });
   const faults = FAULTS[name];
-  /** Registers a test only where its fault means something. */
-  const itFor = (fault: Fault): jest.It => (faults.includes(fault) ? it : (it.skip as jest.It));
+  /** A test that runs where its fault means something (listed as skipped elsewhere). */
+  const itFor = (fault: Fault) => (faults.includes(fault) ? it : it.skip);
+  /** the raw Redis key of an instance's key */
+  const raw = (instance: Instance, key: string) => instance.engine.layout.data(key);
 
   describe('Redis SIGKILLed during a stream of calls', () => {
     let server: RedisServer | undefined;
     let a: Instance;
     const prefix = topology.prefix('kill');
-    /** raw Redis keys of this instance */
-    const raw = (...keys: string[]) => keys.map((key) => a.engine.layout.data(key));
 
     beforeAll(async () => {
       a = await startInstance({ redis: topology.redis, keyPrefix: prefix });
@@ -90,7 +90,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         const stream = new CallStream(a);
         await waitFor(() => stream.count >= 200);
 
-        server = await topology.masterOf(raw('hot:0')[0]);
+        server = await topology.masterOf(raw(a, 'hot:0'));
         await server.kill();
         await waitFor(() => a.redis.status === 'down' && a.redis.circuit === 'open', {
           timeoutMs: COMMAND_TIMEOUT_MS + MARGIN_MS,
@@ -115,7 +115,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
 
         // the invalidations made during the outage reached Redis
         const replayed = async () =>
-          (await existing(topology, ...raw('doomed', 'rewritten'))) === 0;
+          (await existing(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
         await waitFor(replayed, {
           timeoutMs: 2000,
           message: 'what was invalidated during the outage is still in Redis',
@@ -135,7 +135,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
       'opens the circuit the moment the connection drops, with no call in flight',
       async () => {
         await untilHealthy(a);
-        server = await topology.masterOf(raw('hot:0')[0]);
+        server = await topology.masterOf(raw(a, 'hot:0'));
         await server.kill();
         await waitFor(() => a.redis.circuit === 'open' && a.redis.status === 'down', {
           timeoutMs: 1000,
@@ -153,7 +153,6 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
     let server: RedisServer | undefined;
     let a: Instance;
     const prefix = topology.prefix('freeze');
-    const raw = (...keys: string[]) => keys.map((key) => a.engine.layout.data(key));
 
     beforeAll(async () => {
       a = await startInstance({
@@ -175,7 +174,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         await warm(a);
         await a.cache.set('doomed', 'old', { ttl: 600 });
         await a.cache.set('rewritten', 'old', { ttl: 600 });
-        server = await topology.masterOf(raw('doomed')[0]);
+        server = await topology.masterOf(raw(a, 'doomed'));
         await server.stop();
 
         // circuit still closed: each call waits for its first command's timeout, and no second one
@@ -200,7 +199,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         // ('rewritten' may first get the timed-out write, which Redis runs when it thaws: the replay
         // of the invalidation that the failed write left behind removes it after that)
         const replayed = async () =>
-          (await existing(topology, ...raw('doomed', 'rewritten'))) === 0;
+          (await existing(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
         await waitFor(replayed, {
           timeoutMs: 3000,
           message: 'what was invalidated while Redis was frozen never left it',
@@ -221,7 +220,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         await warm(a);
         const stream = new CallStream(a);
         await waitFor(() => stream.count >= 200);
-        server = await topology.masterOf(raw('hot:0')[0]);
+        server = await topology.masterOf(raw(a, 'hot:0'));
         await server.stop();
         await waitFor(() => a.redis.circuit === 'open' && a.redis.status === 'down', {
           timeoutMs: 2 * (TIMEOUT + MARGIN_MS),
