@@ -1,6 +1,6 @@
 // The Redis deployments the matrix suites run on, all real and started by the suite: one
 // redis-server; Sentinel (a master, a replica and 3 sentinels); a 3-master Cluster. A suite runs
-// `describe.each(topologies)` and calls useTopology(name) inside: the deployment starts once, in
+// `describe.each(TOPOLOGIES)` and calls useTopology(name) inside: the deployment starts once, in
 // beforeAll, and stops in afterAll. It gives CacheModule's `redis` option, a keyPrefix for it, and
 // raw access to Redis for assertions and faults, on whichever server holds a key.
 import type { RedisConnection } from '@app/cache';
@@ -10,10 +10,10 @@ import { RedisSentinelGroup } from './redis-sentinel';
 import { RedisServer } from './redis-server';
 
 /**
- * THE SWITCH FOR ISSUE 11's KEY LAYOUT: the lead sets it to false once the layout where an
- * untagged prefix is valid on a Cluster is on main. Until then main refuses a keyPrefix without a
- * hash tag on a Cluster at bootstrap, so Cluster prefixes are wrapped in one (`{contract-1}`):
- * the whole cache in one slot, on one master. Untagged, its entries spread over every master.
+ * THE SWITCH FOR ISSUE 11's KEY LAYOUT: set it to false once the layout in which a prefix without
+ * a hash tag is valid on a Cluster is merged. Until then a keyPrefix without one is refused on a
+ * Cluster at bootstrap, so Cluster prefixes are wrapped in one (`{model-123-1}`): the whole cache
+ * in one slot, on one master. Untagged, its entries spread over every master.
  */
 export const CLUSTER_PREFIX_TAGGED = true;
 
@@ -76,7 +76,7 @@ export abstract class Topology implements RawRedis {
   }
 }
 
-class Standalone extends Topology {
+class StandaloneTopology extends Topology {
   private server!: RedisServer;
 
   async start(): Promise<void> {
@@ -99,7 +99,7 @@ class Standalone extends Topology {
   }
 }
 
-class Sentinel extends Topology {
+class SentinelTopology extends Topology {
   private group!: RedisSentinelGroup;
 
   async start(): Promise<void> {
@@ -124,7 +124,7 @@ class Sentinel extends Topology {
   }
 }
 
-class Cluster extends Topology {
+class ClusterTopology extends Topology {
   private cluster!: RedisCluster;
 
   async start(): Promise<void> {
@@ -155,7 +155,11 @@ class Cluster extends Topology {
   }
 }
 
-const KINDS = { standalone: Standalone, sentinel: Sentinel, cluster: Cluster };
+const KINDS = {
+  standalone: StandaloneTopology,
+  sentinel: SentinelTopology,
+  cluster: ClusterTopology,
+};
 
 /**
  * Starts the deployment once for the enclosing describe block and stops it after. Jest runs one
