@@ -1,45 +1,33 @@
-// The one CacheService contract, run on memory alone, on memory + Redis, on Redis alone, and on
-// memory + a real 3-master Redis Cluster.
+// The one CacheService contract, run on memory alone, and on memory + Redis, Redis alone, memory +
+// Sentinel (master, replica, 3 sentinels) and memory + a 3-master Cluster, all real.
 import type { CacheModuleOptions } from '@app/cache';
-import { RedisCluster } from '../support/redis-cluster';
-import { RedisServer } from '../support/redis-server';
+import { useTopology, type Topology } from '../support/topology';
 import { bootCache, type MakeApp } from './boot-cache';
 import { registerCacheContract } from './cache-contract';
 
 jest.setTimeout(20_000);
 
-let server: RedisServer;
-let cluster: RedisCluster;
+const standalone = useTopology('standalone');
+const sentinel = useTopology('sentinel');
+const cluster = useTopology('cluster');
 
-beforeAll(async () => {
-  [server, cluster] = await Promise.all([RedisServer.start(), RedisCluster.start({ masters: 3 })]);
-});
-afterAll(() => Promise.all([server?.shutdown(), cluster?.shutdown()]));
+/** Apps on a topology, with the prefix the contract picked made fit for it. */
+const on =
+  (topology: Topology, extra: CacheModuleOptions = {}): MakeApp =>
+  (options: CacheModuleOptions = {}) =>
+    bootCache({
+      ...options,
+      ...extra,
+      redis: topology.redis,
+      keyPrefix: options.keyPrefix ?? 'contract',
+    });
 
 const SETUPS: { name: string; makeApp: MakeApp }[] = [
-  {
-    name: 'memory only',
-    makeApp: (options?: CacheModuleOptions) => bootCache({ ...options, redis: null }),
-  },
-  {
-    name: 'memory + redis',
-    makeApp: (options?: CacheModuleOptions) => bootCache({ ...options, redis: server.url }),
-  },
-  {
-    name: 'redis only',
-    makeApp: (options?: CacheModuleOptions) =>
-      bootCache({ ...options, redis: server.url, memory: false }),
-  },
-  {
-    name: 'memory + cluster',
-    // a hash-tagged prefix: the cache's keys share one slot (see docs/DEPLOYMENT.md)
-    makeApp: (options?: CacheModuleOptions) =>
-      bootCache({
-        ...options,
-        redis: { cluster: cluster.nodes },
-        keyPrefix: `{${options?.keyPrefix ?? 'contract'}}`,
-      }),
-  },
+  { name: 'memory only', makeApp: (options) => bootCache({ ...options, redis: null }) },
+  { name: 'memory + redis', makeApp: on(standalone) },
+  { name: 'redis only', makeApp: on(standalone, { memory: false }) },
+  { name: 'memory + sentinel', makeApp: on(sentinel) },
+  { name: 'memory + cluster', makeApp: on(cluster) },
 ];
 
 describe.each(SETUPS)('cache engine on $name', ({ name, makeApp }) => {

@@ -4,10 +4,11 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext, runInThisContext } from 'node:vm';
+import { Cluster } from 'ioredis';
 import type { CacheModuleOptions } from '@app/cache';
 import { frame } from '@app/cache/testing';
 import { bootApp, type BootedApp } from '../support/boot-app';
-import type { RedisServer } from '../support/redis-server';
+import type { RawRedis } from '../support/topology';
 import { waitFor } from '../support/wait-for';
 
 export { waitFor } from '../support/wait-for';
@@ -121,10 +122,14 @@ export function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-/** The ioredis command queue (commands written, waiting for a reply). */
+/** The ioredis command queues (commands written, waiting for a reply): a Cluster has one a node. */
 export function commandQueueLength(instance: Instance): number {
-  return (instance.redis.client as unknown as { commandQueue: { length: number } }).commandQueue
-    .length;
+  const { client } = instance.redis;
+  const connections = client instanceof Cluster ? client.nodes() : [client];
+  return connections.reduce(
+    (sum, c) => sum + (c as unknown as { commandQueue: { length: number } }).commandQueue.length,
+    0,
+  );
 }
 
 /** How long a promise took to settle, and how (it never rejects). */
@@ -155,7 +160,7 @@ export async function warm(instance: Instance): Promise<void> {
 
 /** Writes an entry straight into Redis, as another writer would. */
 export async function writeDirect(
-  server: RedisServer,
+  server: RawRedis,
   instance: Instance,
   key: string,
   value: unknown,

@@ -1,8 +1,9 @@
 // Model test: random sequences of get, getOrSet (loaders the test pauses and releases), set,
-// delete, invalidateTags and invalidateNamespace over two instances on one Redis, checked against
-// a reference model: the origin (a database) where each key has a version, bumped by every
-// mutation (set writes the new version; delete / tag / namespace model "update the row, then
-// invalidate"). A loader reads the origin's version when called, then waits for its release.
+// delete, invalidateTags and invalidateNamespace over two instances on one Redis (a redis-server,
+// Sentinel, then a 3-master Cluster), checked against a reference model: the origin (a
+// database) where each key has a version, bumped by every mutation (set writes the new version;
+// delete / tag / namespace model "update the row, then invalidate"). A loader reads the origin's
+// version when called, then waits for its release.
 //
 // Guarantee checked (zero stale reads): a read (get or getOrSet) on instance X returns nothing
 // (get only) or a version at least the one established by every set / delete / invalidateTags /
@@ -13,17 +14,20 @@
 // the Redis ledger); released loads may still be storing while later commands run.
 import fc from 'fast-check';
 import type { CacheService } from '@app/cache';
-import {
-  RedisServer,
-  deferred,
-  startInstance,
-  uniquePrefix,
-  waitFor,
-  type Deferred,
-  type Instance,
-} from './helpers';
+import { TOPOLOGIES, useTopology, type TopologyName } from '../support/topology';
+import { deferred, startInstance, waitFor, type Deferred, type Instance } from './helpers';
 
 jest.setTimeout(120_000);
+
+/**
+ * fast-check runs of each property, per topology (about 10 s for 150 + 40 on a Cluster). Sentinel
+ * puts one master behind a different way of finding it, so fewer runs say what it adds.
+ */
+const RUNS: Record<TopologyName, { model: number; stampede: number }> = {
+  standalone: { model: 150, stampede: 40 },
+  sentinel: { model: 50, stampede: 15 },
+  cluster: { model: 150, stampede: 40 },
+};
 
 type Value = { key: string; ver: number };
 
@@ -42,6 +46,14 @@ interface Load {
   released: boolean;
 }
 
+/** What outlives a run, per topology: bus messages handled and expected, and what was exercised. */
+interface Shared {
+  /** bus messages each instance has handled, and how many it should have by now */
+  received: number[];
+  expected: number[];
+  stats: { checks: number; staleLoadsReleased: number };
+}
+
 /** The reference model plus the bookkeeping of one run. Names are unique per run. */
 class World {
   readonly db = new Map<string, number>();
@@ -52,7 +64,10 @@ class World {
   readonly loads: Load[] = [];
   readonly reads: Promise<void>[] = [];
   readonly violations: string[] = [];
-  constructor(readonly run: number) {}
+  constructor(
+    readonly run: number,
+    readonly shared: Shared,
+  ) {}
 
   name(base: string): string {
     return `r${this.run}:${base}`;
@@ -72,7 +87,7 @@ class World {
     floor: number,
     allowMissing: boolean,
   ): void {
-    stats.checks++;
+    this.shared.stats.checks++;
     if (value === undefined && allowMissing) return;
     if (!value || value.key !== key || value.ver < floor || value.ver > this.version(key)) {
       this.violations.push(
@@ -83,7 +98,7 @@ class World {
   floor(app: number, key: string): number {
     let floor = this.floors[app].get(key) ?? 0;
     for (const r of this.remote[app])
-      if (r.key === key && r.message <= received[app]) floor = Math.max(floor, r.ver);
+      if (r.key === key && r.message <= this.shared.received[app]) floor = Math.max(floor, r.ver);
     return floor;
   }
   raise(app: number, keys: string[], message: number): void {
@@ -100,32 +115,6 @@ class World {
 
 type Real = { apps: Instance[]; world: World };
 
-let server: RedisServer;
-const apps: Instance[] = [];
-/** bus messages each instance has handled, and how many it should have by now */
-const received = [0, 0];
-const expected = [0, 0];
-const stats = { checks: 0, staleLoadsReleased: 0 };
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  const prefix = uniquePrefix('model');
-  for (let i = 0; i < 2; i++) {
-    const app = await startInstance({ redis: server.url, keyPrefix: prefix });
-    const original = app.engine.invalidator.onBusMessage.bind(app.engine.invalidator);
-    app.engine.invalidator.onBusMessage = (message) => {
-      original(message);
-      // the reaper's reports (`r`) are not an operation's message
-      if (message.r !== 1) received[i]++;
-    };
-    apps.push(app);
-  }
-});
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  await server?.shutdown();
-});
-
 function options(w: World, key: string) {
   return { ttl: 60, tags: TAGS[key].map((t) => w.name(t)), namespace: w.name(NS[key]) };
 }
@@ -140,6 +129,7 @@ async function mutate(
 ) {
   await op(r.apps[app].cache);
   const other = 1 - app;
+  const { received, expected } = r.world.shared;
   const message = ++expected[other];
   r.world.raise(app, keys, message);
   if (wait)
@@ -220,7 +210,7 @@ class Release extends Cmd {
     const load = pending[this.arg % pending.length];
     load.released = true;
     if (load.snapshot! < Math.max(w.floor(0, load.key), w.floor(1, load.key)))
-      stats.staleLoadsReleased++;
+      w.shared.stats.staleLoadsReleased++;
     load.gate!.resolve({ key: load.key, ver: load.snapshot! });
     if (this.wait) await Promise.all([load.flight.catch(() => undefined), ...load.reads]);
   }
@@ -267,84 +257,118 @@ const cmd = <C extends Cmd>(Kind: new (app: number, arg: number, wait: boolean) 
 const kinds = [Get, GetOrSet, GetOrSet, Release, Release, SetValue, Delete, InvalidateGroup];
 const commandArbs = [...kinds, InvalidateGroup].map(cmd);
 
-let runs = 0;
+describe.each(TOPOLOGIES)('on %s', (name) => {
+  const topology = useTopology(name);
+  const runs = RUNS[name];
+  describe('two instances', () => {
+    const apps: Instance[] = [];
+    const shared: Shared = {
+      received: [0, 0],
+      expected: [0, 0],
+      stats: { checks: 0, staleLoadsReleased: 0 },
+    };
+    let run = 0;
 
-it('two instances, random interleavings: no read returns a value older than a completed invalidation', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 40, size: 'max' }), async (cmds) => {
-      const world = new World(++runs);
-      const real: Real = { apps, world };
-      try {
-        await fc.asyncModelRun(() => ({ model: world, real }), cmds);
-        // release what is still paused, let everything settle, then read every key everywhere
-        while (world.pendingLoads().length > 0) await new Release(0, 0, true).run(world);
-        await Promise.all(world.reads);
-        for (const key of KEYS)
-          for (let i = 0; i < 2; i++) await new Get(i, KEYS.indexOf(key)).run(world, real);
-      } finally {
-        for (const load of world.pendingLoads()) load.gate!.resolve({ key: load.key, ver: -1 });
+    beforeAll(async () => {
+      const prefix = topology.prefix('model');
+      for (let i = 0; i < 2; i++) {
+        const app = await startInstance({ redis: topology.redis, keyPrefix: prefix });
+        const original = app.engine.invalidator.onBusMessage.bind(app.engine.invalidator);
+        app.engine.invalidator.onBusMessage = (message) => {
+          original(message);
+          // the reaper's reports (`r`) are not an operation's message
+          if (message.r !== 1) shared.received[i]++;
+        };
+        apps.push(app);
       }
-      if (world.violations.length > 0) throw new Error(world.violations.join('\n'));
-    }),
-    { numRuns: 150 },
-  );
-  // the dangerous case was exercised: loads released after their key was invalidated
-  expect(stats.staleLoadsReleased).toBeGreaterThan(20);
-  expect(stats.checks).toBeGreaterThan(1000);
-});
+    });
+    afterAll(async () => {
+      for (const app of apps) await app.close();
+    });
 
-it('invalidate, then three instances stampede (lock on): one load, and no stale value', async () => {
-  const prefix = uniquePrefix('model-stampede');
-  const options = { redis: server.url, keyPrefix: prefix, lock: { enabled: true } };
-  const trio = [
-    await startInstance(options),
-    await startInstance(options),
-    await startInstance(options),
-  ];
-  let round = 0;
-  try {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('clear', 'tag', 'namespace', 'key'),
-        fc.nat(2),
-        fc.subarray([0, 1, 2], { minLength: 1 }),
-        fc.integer({ min: 1, max: 200 }),
-        async (kind, invalidator, holders, callers) => {
-          // the origin: a row whose version every change bumps before invalidating
-          const key = `n:k${++round}`;
-          let version = 0;
-          let loads = 0;
-          const load = async () => {
-            loads++;
-            return version;
-          };
-          const opts = { ttl: 60, tags: ['t'], namespace: 'n' };
-          // some instances hold the old value in memory, the others only in Redis
-          for (const i of holders) await trio[i].cache.getOrSet(key, load, opts);
-          version++;
-          loads = 0;
-          const cache = trio[invalidator].cache;
-          if (kind === 'clear') await cache.clear();
-          if (kind === 'tag') await cache.invalidateTags(['t']);
-          if (kind === 'namespace') await cache.invalidateNamespace('n');
-          if (kind === 'key') await cache.delete(key);
-          // callers in the invalidating instance start at once; the others once their bus
-          // handler ran (before that, a memory copy is allowed to serve: pub/sub lag)
-          await waitFor(() => trio.every((t) => t.engine.peekMemory(key) === undefined), {
-            message: 'the invalidation never reached every memory tier',
-          });
-          const values = await Promise.all(
-            trio.flatMap((t) =>
-              Array.from({ length: callers }, () => t.cache.getOrSet(key, load, opts)),
-            ),
-          );
-          expect(values.every((v) => v === version)).toBe(true);
-          expect(loads).toBe(1);
-        },
-      ),
-      { numRuns: 40 },
-    );
-  } finally {
-    for (const t of trio) await t.close();
-  }
+    it('random interleavings: no read returns a value older than a completed invalidation', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.commands(commandArbs, { maxCommands: 40, size: 'max' }),
+          async (cmds) => {
+            const world = new World(++run, shared);
+            const real: Real = { apps, world };
+            try {
+              await fc.asyncModelRun(() => ({ model: world, real }), cmds);
+              // release what is still paused, let everything settle, then read every key everywhere
+              while (world.pendingLoads().length > 0) await new Release(0, 0, true).run(world);
+              await Promise.all(world.reads);
+              for (const key of KEYS)
+                for (let i = 0; i < 2; i++) await new Get(i, KEYS.indexOf(key)).run(world, real);
+            } finally {
+              for (const load of world.pendingLoads())
+                load.gate!.resolve({ key: load.key, ver: -1 });
+            }
+            if (world.violations.length > 0) throw new Error(world.violations.join('\n'));
+          },
+        ),
+        { numRuns: runs.model },
+      );
+      // the dangerous case was exercised: loads released after their key was invalidated (at 150
+      // runs, more than 20 of them and 1000 checks)
+      expect(shared.stats.staleLoadsReleased).toBeGreaterThan((20 * runs.model) / 150);
+      expect(shared.stats.checks).toBeGreaterThan((1000 * runs.model) / 150);
+    });
+  });
+
+  it('invalidate, then three instances stampede (lock on): one load, and no stale value', async () => {
+    const prefix = topology.prefix('model-stampede');
+    const options = { redis: topology.redis, keyPrefix: prefix, lock: { enabled: true } };
+    const trio = [
+      await startInstance(options),
+      await startInstance(options),
+      await startInstance(options),
+    ];
+    let round = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('clear', 'tag', 'namespace', 'key'),
+          fc.nat(2),
+          fc.subarray([0, 1, 2], { minLength: 1 }),
+          fc.integer({ min: 1, max: 200 }),
+          async (kind, invalidator, holders, callers) => {
+            // the origin: a row whose version every change bumps before invalidating
+            const key = `n:k${++round}`;
+            let version = 0;
+            let loads = 0;
+            const load = async () => {
+              loads++;
+              return version;
+            };
+            const opts = { ttl: 60, tags: ['t'], namespace: 'n' };
+            // some instances hold the old value in memory, the others only in Redis
+            for (const i of holders) await trio[i].cache.getOrSet(key, load, opts);
+            version++;
+            loads = 0;
+            const cache = trio[invalidator].cache;
+            if (kind === 'clear') await cache.clear();
+            if (kind === 'tag') await cache.invalidateTags(['t']);
+            if (kind === 'namespace') await cache.invalidateNamespace('n');
+            if (kind === 'key') await cache.delete(key);
+            // callers in the invalidating instance start at once; the others once their bus
+            // handler ran (before that, a memory copy is allowed to serve: pub/sub lag)
+            await waitFor(() => trio.every((t) => t.engine.peekMemory(key) === undefined), {
+              message: 'the invalidation never reached every memory tier',
+            });
+            const values = await Promise.all(
+              trio.flatMap((t) =>
+                Array.from({ length: callers }, () => t.cache.getOrSet(key, load, opts)),
+              ),
+            );
+            expect(values.every((v) => v === version)).toBe(true);
+            expect(loads).toBe(1);
+          },
+        ),
+        { numRuns: runs.stampede },
+      );
+    } finally {
+      for (const t of trio) await t.close();
+    }
+  });
 });

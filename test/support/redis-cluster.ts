@@ -83,11 +83,13 @@ export class RedisCluster {
 
   /** Empties every master (FLUSHALL only reaches the node it is sent to; replicas follow). */
   async flushall(): Promise<void> {
+    await Promise.all((await this.masters()).map((server) => server.flushall()));
+  }
+
+  /** The servers that are live masters now. */
+  async masters(): Promise<RedisServer[]> {
     const states = await this.state();
-    const masters = this.servers.filter((s) =>
-      states.some((n) => n.port === s.port && isMaster(n)),
-    );
-    await Promise.all(masters.map((server) => server.flushall()));
+    return this.servers.filter((s) => states.some((n) => n.port === s.port && isMaster(n)));
   }
 
   /** CLUSTER NODES as seen by a live node. */
@@ -174,8 +176,15 @@ export class RedisCluster {
       '--cluster-yes',
     ];
     await runRedisCli(argv, READY_TIMEOUT_MS);
-    // `--cluster create` returns once the nodes agree on the config epoch; each node only
-    // reports ok once it has heard about every slot owner, which takes a few gossip rounds.
+    await this.untilOk();
+  }
+
+  /**
+   * Every node reports cluster_state:ok and knows every other, and every replica is linked: after
+   * `--cluster create` (each node only says ok once it has heard about every slot owner, which
+   * takes a few gossip rounds), and after a master restarts (it refuses commands for a while).
+   */
+  async untilOk(): Promise<void> {
     let last = '';
     await waitFor(
       async () => {

@@ -14,6 +14,10 @@ export interface RedisSentinelOptions {
   name?: string;
   replicas?: number;
   sentinels?: number;
+  /** How long the master may be silent before the sentinels fail it over (1 s: quick failover tests). */
+  downAfterMs?: number;
+  /** Extra redis-server arguments for the master and the replicas, e.g. ['--appendonly', 'yes']. */
+  args?: string[];
 }
 
 export class RedisSentinelGroup {
@@ -29,14 +33,19 @@ export class RedisSentinelGroup {
     name = 'cachemaster',
     replicas = 1,
     sentinels = 3,
+    downAfterMs = 1000,
+    args = [],
   }: RedisSentinelOptions = {}): Promise<RedisSentinelGroup> {
     // sentinels rewrite their config files: each gets its own, in a dir of the group's
     const dir = mkdtempSync(join(harnessRoot(), 'sentinel-'));
     const group = new RedisSentinelGroup(name, [], [], dir);
     try {
-      const master = await RedisServer.start();
+      // any of them may become master: none waits 5 s (Redis' default) for more replicas to
+      // join a sync before it starts one
+      const serverArgs = [...args, '--repl-diskless-sync-delay', '0'];
+      const master = await RedisServer.start({ args: serverArgs });
       group.servers.push(master);
-      const replicaOf = ['--replicaof', master.host, String(master.port)];
+      const replicaOf = [...serverArgs, '--replicaof', master.host, String(master.port)];
       for (let i = 0; i < replicas; i++) {
         group.servers.push(await RedisServer.start({ args: replicaOf }));
       }
@@ -47,7 +56,7 @@ export class RedisSentinelGroup {
         writeFileSync(
           configFile,
           `sentinel monitor ${name} ${master.host} ${master.port} ${quorum}\n` +
-            `sentinel down-after-milliseconds ${name} 1000\n` +
+            `sentinel down-after-milliseconds ${name} ${downAfterMs}\n` +
             `sentinel failover-timeout ${name} 10000\n`,
         );
         const sentinel = await RedisServer.start({ configFile, args: ['--sentinel'] });

@@ -1,26 +1,23 @@
 import { type ResolvedCacheOptions } from '@app/cache';
 import { CACHE_OPTIONS } from '@app/cache/testing';
 import { RedisServer } from '../../support/redis-server';
+import { TOPOLOGIES, useTopology } from '../../support/topology';
 import { waitFor } from '../../support/wait-for';
 import { bootApp, uniquePrefix, type DecoratorsApp } from '../support/decorators-app';
 import { CatalogService } from './catalog.service';
 
-describe('@Cached and @InvalidateOn on provider methods', () => {
-  let redis: RedisServer;
+describe.each(TOPOLOGIES)('@Cached and @InvalidateOn on provider methods (Redis %s)', (name) => {
+  const topology = useTopology(name);
   let app: DecoratorsApp;
   let catalog: CatalogService;
-  let prefix: string;
   const stored = async (key: string) =>
-    (await redis.cli('EXISTS', `${prefix}:v2:d:${key}`)) === '1';
-
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-  afterAll(() => redis.shutdown());
+    (await topology.cli('EXISTS', app.engine.layout.data(key))) === '1';
 
   beforeEach(async () => {
-    prefix = uniquePrefix('providers');
-    app = await bootApp({ providers: [CatalogService] }, { redis: redis.url, keyPrefix: prefix });
+    app = await bootApp(
+      { providers: [CatalogService] },
+      { redis: topology.redis, keyPrefix: topology.prefix('providers') },
+    );
     catalog = app.app.get(CatalogService);
   });
   afterEach(() => app.close());
@@ -58,10 +55,13 @@ describe('@Cached and @InvalidateOn on provider methods', () => {
     expect(catalog.calls.search).toBe(1);
     await catalog.search({ q: 'chair', page: 2 });
     expect(catalog.calls.search).toBe(2);
-    const keys = await redis.cli('--scan', '--pattern', `${prefix}:v2:d:CatalogService:*`);
-    expect(keys.split('\n')[0]).toMatch(
-      new RegExp(`^${prefix}:v2:d:CatalogService:CatalogService\\.search:[\\w-]{22}$`),
-    );
+    const keys = await topology.keys(app.engine.layout.data('CatalogService:*'));
+    const searchKey = app.engine.layout.data('CatalogService:CatalogService.search:');
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key.startsWith(searchKey)).toBe(true);
+      expect(key.slice(searchKey.length)).toMatch(/^[\w-]{22}$/); // the arguments' digest
+    }
   });
 
   it('keeps a sync method sync, cached in memory only', async () => {
