@@ -27,14 +27,26 @@ describe('Redis Cluster mode', () => {
     return app;
   }
 
-  it('refuses a prefix without a hash tag, naming the option', async () => {
-    await expect(start({ redis: { cluster: cluster.nodes }, keyPrefix: 'plain' })).rejects.toThrow(
-      /keyPrefix/,
+  it('spreads the entries of a prefix without a hash tag over every master', async () => {
+    const app = await start({ redis: { cluster: cluster.nodes }, keyPrefix: 'plain' });
+    const cache = app.get(CacheService);
+    const keys = Array.from({ length: 300 }, (_, i) => `k:${i}`);
+    await cache.mset(keys.map((key) => ({ key, value: key })));
+    const perMaster = await Promise.all(
+      (await cluster.masters()).map(async (master) => {
+        const scanned = await master.cli('--scan', '--pattern', 'plain:v2:d:*');
+        return scanned.split('\n').filter(Boolean).length;
+      }),
     );
+    expect(perMaster).toHaveLength(3);
+    expect(perMaster.reduce((a, b) => a + b, 0)).toBe(300);
+    for (const count of perMaster) expect(count).toBeGreaterThan(50);
+    // and every one reads back, in one mget across the masters
+    expect(await cache.mget(keys)).toEqual(keys);
   });
 
   it('stores, invalidates by tag and pattern, and clears on every master', async () => {
-    const app = await start({ redis: { cluster: cluster.nodes }, keyPrefix: '{shop}' });
+    const app = await start({ redis: { cluster: cluster.nodes }, keyPrefix: 'shop' });
     const cache = app.get(CacheService);
     expect(app.get(RedisService).mode).toBe('cluster');
     await cache.mset([

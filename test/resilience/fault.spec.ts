@@ -5,7 +5,7 @@
 // on Sentinel (the master fails: within Sentinel's down-after, no failover) and on a 3-master
 // Cluster (the master that holds the keys' slot fails).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { TOPOLOGIES, existing, useTopology, type TopologyName } from '../support/topology';
+import { TOPOLOGIES, entriesIn, useTopology, type TopologyName } from '../support/topology';
 import {
   COMMAND_TIMEOUT_MS,
   CallStream,
@@ -66,16 +66,22 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
   const raw = (instance: Instance, key: string) => instance.engine.layout.data(key);
 
   describe('Redis SIGKILLed during a stream of calls', () => {
-    let server: RedisServer | undefined;
+    let servers: RedisServer[] = [];
     let a: Instance;
     const prefix = topology.prefix('kill');
+    /** What "Redis is killed" means: the server, or every master of a Cluster (one master down
+     * leaves the others serving, and its calls fail one timeout each without opening the circuit) */
+    const victims = async () =>
+      name === 'cluster' ? topology.masters() : [await topology.masterOf(raw(a, 'hot:0'))];
 
     beforeAll(async () => {
       a = await startInstance({ redis: topology.redis, keyPrefix: prefix });
     });
     afterEach(async () => {
       // a test that failed mid-outage
-      if (server && !(await server.ping())) await topology.restart([server]);
+      const dead = [];
+      for (const server of servers) if (!(await server.ping())) dead.push(server);
+      if (dead.length > 0) await topology.restart(dead);
     });
     afterAll(async () => {
       await a?.close();
@@ -90,8 +96,8 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         const stream = new CallStream(a);
         await waitFor(() => stream.count >= 200);
 
-        server = await topology.masterOf(raw(a, 'hot:0'));
-        await server.kill();
+        servers = await victims();
+        await Promise.all(servers.map((server) => server.kill()));
         await waitFor(() => a.redis.status === 'down' && a.redis.circuit === 'open', {
           timeoutMs: COMMAND_TIMEOUT_MS + MARGIN_MS,
           message: () => `status ${a.redis.status}, circuit ${a.redis.circuit}`,
@@ -107,7 +113,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         expect(await a.cache.get('rewritten')).toBe('new-999');
         expect(await a.cache.get('doomed')).toBeUndefined();
 
-        await topology.restart([server]); // AOF: 'doomed' and 'rewritten' (old) are back in Redis
+        await topology.restart(servers); // AOF: 'doomed' and 'rewritten' (old) are back in Redis
         const restartedAt = performance.now();
         await writeDirect(topology, a, 'direct', 'D');
         await readsRedisWithin(a, 'direct', 'D', restartedAt, 2000);
@@ -115,7 +121,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
 
         // the invalidations made during the outage reached Redis
         const replayed = async () =>
-          (await existing(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
+          (await entriesIn(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
         await waitFor(replayed, {
           timeoutMs: 2000,
           message: 'what was invalidated during the outage is still in Redis',
@@ -135,13 +141,13 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
       'opens the circuit the moment the connection drops, with no call in flight',
       async () => {
         await untilHealthy(a);
-        server = await topology.masterOf(raw(a, 'hot:0'));
-        await server.kill();
+        servers = await victims();
+        await Promise.all(servers.map((server) => server.kill()));
         await waitFor(() => a.redis.circuit === 'open' && a.redis.status === 'down', {
           timeoutMs: 1000,
           message: () => `status ${a.redis.status}, circuit ${a.redis.circuit}`,
         });
-        await topology.restart([server]);
+        await topology.restart(servers);
         await untilHealthy(a, 2000);
       },
     );
@@ -161,8 +167,9 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         resilience: { commandTimeoutMs: TIMEOUT },
       });
     });
+    let frozen: RedisServer[] = [];
     afterEach(async () => {
-      await server?.resume().catch(() => undefined);
+      for (const stopped of [server, ...frozen]) await stopped?.resume().catch(() => undefined);
     });
     afterAll(async () => {
       await a?.close();
@@ -199,7 +206,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         // ('rewritten' may first get the timed-out write, which Redis runs when it thaws: the replay
         // of the invalidation that the failed write left behind removes it after that)
         const replayed = async () =>
-          (await existing(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
+          (await entriesIn(topology, raw(a, 'doomed'), raw(a, 'rewritten'))) === 0;
         await waitFor(replayed, {
           timeoutMs: 3000,
           message: 'what was invalidated while Redis was frozen never left it',
@@ -220,8 +227,12 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         await warm(a);
         const stream = new CallStream(a);
         await waitFor(() => stream.count >= 200);
-        server = await topology.masterOf(raw(a, 'hot:0'));
-        await server.stop();
+        // a Cluster's every master: with one frozen the others keep serving (see the kill test)
+        frozen =
+          name === 'cluster'
+            ? await topology.masters()
+            : [await topology.masterOf(raw(a, 'hot:0'))];
+        await Promise.all(frozen.map((server) => server.stop()));
         await waitFor(() => a.redis.circuit === 'open' && a.redis.status === 'down', {
           timeoutMs: 2 * (TIMEOUT + MARGIN_MS),
           message: () => `status ${a.redis.status}, circuit ${a.redis.circuit}`,
@@ -254,7 +265,7 @@ describe.each(TOPOLOGIES)('on %s', (name) => {
         expect(maxQueue - queueBefore).toBeLessThanOrEqual(probes);
         expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
 
-        await server.resume();
+        await Promise.all(frozen.map((server) => server.resume()));
         const resumedAt = performance.now();
         await writeDirect(topology, a, 'direct2', 'D2');
         // the circuit lets a probe through at most a breaker pause (1 s) after the last failure

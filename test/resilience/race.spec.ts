@@ -3,6 +3,7 @@
 // then the loader is released: its result goes back to the callers that started before, but is
 // stored nowhere (Redis is checked directly), and callers that begin after the invalidation run
 // their own loader instead of joining the old load. On a redis-server, then on a 3-master Cluster.
+import { payloadOf } from '../support/stored-entry';
 import { useTopology, type TopologyName } from '../support/topology';
 import {
   PausedLoader,
@@ -46,8 +47,9 @@ describe.each(['standalone', 'cluster'] as TopologyName[])('on %s', (name) => {
   const topology = useTopology(name);
 
   /** What Redis holds for a key of an instance's, as raw text ('' when missing). */
-  const inRedis = (instance: Instance, key: string) =>
-    topology.cli('GET', instance.engine.layout.data(key));
+  /** the entry's payload Redis holds for a key; '' for none (no key, or a delete's tombstone) */
+  const inRedis = async (instance: Instance, key: string) =>
+    payloadOf(await topology.cli('GET', instance.engine.layout.data(key))) ?? '';
 
   describe('one instance', () => {
     let a: Instance;

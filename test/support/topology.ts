@@ -5,6 +5,7 @@
 // raw access to Redis for assertions and faults, on whichever server holds a key.
 import type { RedisConnection } from '@app/cache';
 import { uniquePrefix } from './cache-app';
+import { isEntry } from './stored-entry';
 import { RedisCluster } from './redis-cluster';
 import { RedisSentinelGroup } from './redis-sentinel';
 import { RedisServer } from './redis-server';
@@ -19,9 +20,10 @@ export interface RawRedis {
 }
 
 /** How many of these raw keys exist (one EXISTS each: on a Cluster they may be in other slots). */
-export async function existing(raw: RawRedis, ...keys: string[]): Promise<number> {
-  const found = await Promise.all(keys.map((key) => raw.cli('EXISTS', key)));
-  return found.filter((reply) => reply === '1').length;
+/** How many of these data keys hold an entry (a delete leaves a tombstone, which is none). */
+export async function entriesIn(raw: RawRedis, ...keys: string[]): Promise<number> {
+  const found = await Promise.all(keys.map((key) => raw.cli('GET', key)));
+  return found.filter(isEntry).length;
 }
 
 export interface TopologyOptions {
