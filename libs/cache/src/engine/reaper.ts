@@ -36,6 +36,9 @@ const LEASE_MS = 30_000;
 export class Reaper {
   lastPass?: ReaperPass;
   private timer: NodeJS.Timeout | null = null;
+  private due = Infinity;
+  /** a run came due while one was under way */
+  private again = false;
   private running: Promise<void> | null = null;
   /** markers.version a complete pass covered */
   private covered = 0;
@@ -98,11 +101,26 @@ export class Reaper {
     }
   }
 
+  /** A run in `ms`, unless one is due sooner; one that comes due during a run follows it. */
   private schedule(ms: number): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped) return;
+    const due = Date.now() + ms;
+    if (this.timer && this.due <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.due = due;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running ??= this.run().finally(() => (this.running = null));
+      if (this.running) {
+        this.again = true;
+        return;
+      }
+      this.running = this.run().finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.schedule(this.options.pauseMs);
+        }
+      });
     }, ms);
     this.timer.unref();
   }
