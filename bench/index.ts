@@ -4,6 +4,8 @@ import { engineBench } from './engine.bench';
 import { httpBench } from './http.bench';
 import { limitsBench } from './limits.bench';
 import { largeValuesBench } from './large-values.bench';
+import { layoutBench } from './layout.bench';
+import { clusterBench } from './cluster.bench';
 import { resilienceBench } from './resilience.bench';
 import { printRows, type Row } from './measure';
 
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
     rows.push(...(await resilienceBench(server)));
     rows.push(...(await limitsBench(server)));
     rows.push(...(await largeValuesBench(server)));
+    rows.push(...(await layoutBench()));
+    rows.push(...(await clusterBench(server)));
     rows.push(...(await httpBench()));
   } finally {
     await server.shutdown();
