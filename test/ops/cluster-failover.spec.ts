@@ -5,10 +5,10 @@ import { bootApp, Traffic, type OpsApp } from './ops-app';
 
 jest.setTimeout(90_000);
 
-// Today a Cluster needs a hash-tagged prefix (the whole cache in one slot). Once the layout
-// spreads entries over every master (issue 11), add an untagged prefix here: the test kills
-// the master of the prefix's slot and checks keys written all over the cluster.
-const PREFIXES = ['{ops}'];
+// Untagged, the entries spread over every master; hash-tagged, the whole cache sits in one slot.
+// Either way the test kills the master of the prefix's slot (which holds the ledger) and checks
+// keys written all over the cluster.
+const PREFIXES = ['ops', '{ops}'];
 
 /** A real 3-master Cluster, one replica each: a master dies under traffic, its replica takes over. */
 describe.each(PREFIXES)('Cluster failover under traffic (prefix %s)', (keyPrefix) => {

@@ -147,7 +147,7 @@ describe('resolveOptions errors name the option', () => {
     ['resilience.breakerThreshold', { resilience: { breakerThreshold: 0.5 } }],
     ['lock.ttlMs', { lock: { ttlMs: 0 } }],
     ['lock.waitMs', { lock: { waitMs: -1 } }],
-    ['reaper.enabled', { reaper: { enabled: 'yes' } }],
+    ['reaper.enabled', { reaper: { enabled: 'yes' as unknown as boolean } }],
     ['reaper.batchSize', { reaper: { batchSize: 0 } }],
     ['reaper.pauseMs', { reaper: { pauseMs: -1 } }],
     ['admin.path', { admin: { path: 'no spaces allowed' } }],
