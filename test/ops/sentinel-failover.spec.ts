@@ -79,7 +79,8 @@ describe('Sentinel failover under traffic', () => {
     expect(await b.cache.get('after')).toBe('v1'); // b's memory holds it now
     await a.cache.set('after', 'v2', { tags: ['after'] });
     await waitFor(async () => (await b.cache.get('after')) === 'v2', { message: 'b kept v1' });
-    expect(await b.cache.invalidateTags(['after'])).toBe(1);
+    // (its count is what b's memory dropped: b may have just emptied it on resubscribing)
+    await b.cache.invalidateTags(['after']);
     expect(await b.cache.get('after')).toBeUndefined();
     await waitFor(async () => (await a.cache.get('after')) === undefined, {
       message: 'a kept the invalidated value',

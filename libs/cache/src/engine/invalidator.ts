@@ -6,6 +6,7 @@ import { assertGlob, globToRegExp } from './glob';
 import type { Ledger } from './ledger';
 import { markerFields } from './markers';
 import type { MemoryTier } from './memory-tier';
+import { PendingInvalidations } from './pending-invalidations';
 import type { Reaper } from './reaper';
 import type { RedisKeyspace } from './redis-keyspace';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
@@ -24,9 +25,6 @@ export interface InvalidationResult {
   namespaces: number;
   patterns: number;
 }
-
-/** Invalidations that could not reach Redis, replayed when it is back; past this, clear instead. */
-const MAX_PENDING = 1_000;
 
 export interface InvalidatorParts {
   memory: MemoryTier | null;
@@ -51,10 +49,7 @@ export class Invalidator {
   epoch = 0;
   /** pause between replay attempts while invalidations are pending (the engine sets the breaker's) */
   retryMs = 1_000;
-  // Invalidations commute and are idempotent, so the ones Redis missed are kept as one union:
-  // a stream of writes to one key during an outage is one pending key, not one entry per write.
-  private pending: PendingSpec = emptySpec();
-  private overflowed = false;
+  private readonly pending = new PendingInvalidations();
   private replaying: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -158,8 +153,7 @@ export class Invalidator {
   }
 
   get pendingCount(): number {
-    const p = this.pending;
-    return p.keys.size + p.tags.size + p.namespaces.size + p.patterns.size + (p.all ? 1 : 0);
+    return this.pending.count;
   }
 
   /**
@@ -176,20 +170,7 @@ export class Invalidator {
 
   /** Keeps an invalidation that could not reach Redis, for the replay. */
   defer(spec: InvalidationSpec): void {
-    const p = this.pending;
-    if (!p.all) {
-      if (spec.all) p.all = true;
-      else {
-        union(p.keys, spec.keys);
-        union(p.tags, spec.tags);
-        union(p.namespaces, spec.namespaces);
-        union(p.patterns, spec.patterns);
-        if (this.pendingCount > MAX_PENDING) {
-          this.overflowed = true;
-          this.pending = { ...emptySpec(), all: true };
-        }
-      }
-    }
+    this.pending.add(spec);
     this.scheduleRetry();
   }
 
@@ -201,27 +182,19 @@ export class Invalidator {
   }
 
   private async replay(): Promise<void> {
-    const spec = this.pending;
-    this.pending = emptySpec();
-    if (spec.all && this.overflowed) {
+    const { overflowed } = this.pending;
+    const replayed = this.pending.take();
+    if (replayed.all && overflowed) {
       this.logger.warn(
         'too many invalidations were missed during the Redis outage: clearing the cache',
       );
     }
-    const replayed: InvalidationSpec = spec.all
-      ? { all: true }
-      : {
-          keys: [...spec.keys],
-          tags: [...spec.tags],
-          namespaces: [...spec.namespaces],
-          patterns: [...spec.patterns],
-        };
     const outcome = await this.toRedis(replayed).catch(() => UNAVAILABLE);
     if (outcome === UNAVAILABLE) {
       this.defer(replayed); // down again: keep it (merged with what came meanwhile)
       return;
     }
-    if (spec.all) this.overflowed = false;
+    if (replayed.all) this.pending.overflowed = false;
   }
 
   private scheduleRetry(): void {
@@ -265,26 +238,4 @@ export class Invalidator {
     this.mark(spec, seq);
     return result;
   }
-}
-
-interface PendingSpec {
-  keys: Set<string>;
-  tags: Set<string>;
-  namespaces: Set<string>;
-  patterns: Set<string>;
-  all: boolean;
-}
-
-function emptySpec(): PendingSpec {
-  return {
-    keys: new Set(),
-    tags: new Set(),
-    namespaces: new Set(),
-    patterns: new Set(),
-    all: false,
-  };
-}
-
-function union(into: Set<string>, names: string[] | undefined): void {
-  for (const name of names ?? []) into.add(name);
 }
