@@ -36,6 +36,7 @@ interface Context {
 export async function layoutBench(): Promise<Row[]> {
   const server = await RedisServer.start({ args: ['--enable-debug-command', 'yes'] });
   let nest: INestApplication | undefined;
+  let bare: INestApplication | undefined;
   let probe: LatencyProbe | undefined;
   const raw = new Redis(server.url);
   try {
@@ -59,19 +60,44 @@ export async function layoutBench(): Promise<Row[]> {
       idle: await idleWindow(probe),
     };
     rows.push(...(await tagAndMemory(ctx)));
-    await fill(ctx.cache);
-    rows.push(...(await timed(ctx, 'clear()', () => ctx.cache.clear())));
-    await fill(ctx.cache);
+    rows.push(...(await clearAndNamespace(ctx, '(memory on)')));
+    // the same calls without a memory tier: what they cost in Redis alone (with memory on, the
+    // caller also drops up to memory.maxEntries local entries, in process)
+    bare = await app({
+      redis: server.url,
+      keyPrefix: 'bench-layout-bare',
+      defaultTtl: 3600,
+      memory: false,
+      resilience: { commandTimeoutMs: 120_000 },
+    });
+    const bareCtx = { ...ctx, cache: bare.get(CacheService) };
+    await fill(bareCtx.cache);
     rows.push(
-      ...(await timed(ctx, 'namespace invalidation', () => ctx.cache.invalidateNamespace('bulk'))),
+      ...(await timed(
+        bareCtx,
+        'tag invalidation',
+        () => bareCtx.cache.invalidateTags('big'),
+        '(Redis only)',
+      )),
     );
+    rows.push(...(await clearAndNamespace(bareCtx, '(Redis only)')));
     return rows;
   } finally {
     probe?.stop();
     raw.disconnect();
     await nest?.close();
+    await bare?.close();
     await server.shutdown();
   }
+}
+
+/** clear() and a namespace invalidation, each over a fresh 100k entries. */
+async function clearAndNamespace(ctx: Context, setup: string): Promise<Row[]> {
+  await fill(ctx.cache);
+  const rows = await timed(ctx, 'clear()', () => ctx.cache.clear(), setup);
+  await fill(ctx.cache);
+  const ns = () => ctx.cache.invalidateNamespace('bulk');
+  return [...rows, ...(await timed(ctx, 'namespace invalidation', ns, setup))];
 }
 
 /** The tag's invalidation, then the wait until Redis memory is back near its baseline. */
@@ -80,7 +106,8 @@ async function tagAndMemory(ctx: Context): Promise<Row[]> {
   await fill(ctx.cache);
   const peak = await usedMemory(ctx.raw);
   const started = performance.now();
-  const rows = await timed(ctx, 'tag invalidation', () => ctx.cache.invalidateTags('big'));
+  const tag = () => ctx.cache.invalidateTags('big');
+  const rows = await timed(ctx, 'tag invalidation', tag, '(memory on)');
   let used = peak;
   let backMs = Infinity;
   await ctx.probe.open();
@@ -124,6 +151,7 @@ async function timed(
   ctx: Context,
   what: string,
   invalidate: () => Promise<number>,
+  setup: string,
 ): Promise<Row[]> {
   await ctx.probe.open();
   const started = performance.now();
@@ -132,7 +160,7 @@ async function timed(
   const during = await ctx.probe.take();
   return [
     {
-      name: `${what} over 100k entries, 1M other keys (memory on)`,
+      name: `${what} over 100k entries, 1M other keys ${setup}`,
       ours: ms,
       floor: ctx.roundTrip,
       unit: 'ms',
@@ -140,7 +168,7 @@ async function timed(
       absolute: TARGET_MS,
       note: `${count} invalidated as reported; floor: one raw GET round trip`,
     },
-    probeRow(ctx, what, during),
+    probeRow(ctx, `${what} ${setup}`, during),
   ];
 }
 
