@@ -66,7 +66,8 @@ describe.each(PREFIXES)('Cluster failover under traffic (prefix %s)', (keyPrefix
     // nothing stale after: an invalidation now reaches both instances
     await a.cache.set('after', 'v1', { tags: ['after'] });
     expect(await b.cache.get('after')).toBe('v1');
-    expect(await b.cache.invalidateTags(['after'])).toBe(1);
+    // (its count is what b's memory dropped: a's set message may have kept b's read out of it)
+    await b.cache.invalidateTags(['after']);
     await waitFor(async () => (await a.cache.get('after')) === undefined, {
       message: 'a kept the invalidated value',
     });

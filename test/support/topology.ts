@@ -19,8 +19,10 @@ export interface RawRedis {
   cli(...args: string[]): Promise<string>;
 }
 
-/** How many of these raw keys exist (one EXISTS each: on a Cluster they may be in other slots). */
-/** How many of these data keys hold an entry (a delete leaves a tombstone, which is none). */
+/**
+ * How many of these data keys hold an entry (a delete leaves a tombstone, which is none); one GET
+ * each: on a Cluster they may be in other slots.
+ */
 export async function entriesIn(raw: RawRedis, ...keys: string[]): Promise<number> {
   const found = await Promise.all(keys.map((key) => raw.cli('GET', key)));
   return found.filter(isEntry).length;
