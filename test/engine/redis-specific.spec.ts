@@ -147,9 +147,9 @@ describe('two instances sharing one Redis', () => {
 
 describe('the invalidation ledger', () => {
   it.each(['invalidateTags', 'delete', 'clear'] as const)(
-    'refuses the write of a load that another instance overtook with %s',
+    'no instance reads the result of a load that another instance overtook with %s',
     async (how) => {
-      const a = await instance({ memory: false }); // no bus: only the ledger can refuse the write
+      const a = await instance({ memory: false }); // no memory tier to keep it in
       const b = await instance();
       const { loader, release, started } = gatedLoader('stale');
       const loading = a.cache.getOrSet('k', loader, { tags: ['t'] });
@@ -159,8 +159,12 @@ describe('the invalidation ledger', () => {
       else await b.cache.clear();
       release();
       expect(await loading).toBe('stale');
-      expect(isEntry(await server.cli('get', `${prefix}:v2:d:k`))).toBe(false);
-      expect(await b.cache.get('k')).toBeUndefined();
+      // a delete's tombstone refuses the write; a tag or clear() marker is above its stamp (the
+      // write may land, if the load finished before its instance heard of the marker: unreadable)
+      if (how === 'delete')
+        expect(isEntry(await server.cli('get', `${prefix}:v2:d:k`))).toBe(false);
+      const c = await instance({ memory: false }); // one that never saw any of it
+      for (const reader of [a, b, c]) expect(await reader.cache.get('k')).toBeUndefined();
     },
   );
 });
