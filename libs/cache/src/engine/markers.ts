@@ -90,10 +90,6 @@ export class Markers {
     return this.newest;
   }
 
-  get size(): number {
-    return this.byField.size;
-  }
-
   entries(): IterableIterator<[string, Marker]> {
     return this.byField.entries();
   }

@@ -27,10 +27,6 @@ export function frame(
   return `${stamp} ${JSON.stringify([namespace ?? null, tags ?? []])}\n${payload}`;
 }
 
-export function tombstone(seq: number): string {
-  return `${seq} -`;
-}
-
 /** The stamp and payload of a stored value; undefined when it is not framed (an old layout's). */
 export function unframe(raw: string): Unframed | undefined {
   const space = raw.indexOf(' ');
