@@ -53,11 +53,11 @@ const SCRIPTS: [keyof Scripted, string][] = [
  * (lua-scripts.ts); batches take one round trip per node (node-batches.ts).
  */
 export class RedisTier {
-  readonly client: ScriptClient | null;
+  private readonly client: ScriptClient | null;
 
   constructor(
-    readonly redis: RedisService,
-    readonly layout: KeyLayout,
+    private readonly redis: RedisService,
+    private readonly layout: KeyLayout,
     private readonly tombstoneTtlMs: number,
     private readonly commandTimeoutMs: number,
     private readonly onError: (err: Error) => void,
