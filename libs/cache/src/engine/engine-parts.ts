@@ -83,7 +83,10 @@ export function composeEngine({
     redisTier,
     layout,
     GUARD_WINDOW_MS,
-    (covered, pruned) => void redisTier.publish(covered, bus?.encode({ r: 1, x: pruned }) ?? '{}'),
+    // the bus exists whenever Redis does, and the reaper runs only then
+    (covered, pruned) => {
+      if (bus) void redisTier.publish(covered, bus.encode({ r: 1, x: pruned }));
+    },
   );
   const invalidator = new Invalidator({
     memory,
