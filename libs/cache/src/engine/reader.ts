@@ -6,7 +6,8 @@ import type { Ledger } from './ledger';
 import type { MemoryTier } from './memory-tier';
 import type { RedisKeyspace } from './redis-keyspace';
 import { UNAVAILABLE, type Maybe, type RedisTier } from './redis-tier';
-import { inflated, isCompressed, type Envelope, type Serializer } from './serializer';
+import { inflated, isCompressed, type PayloadText } from './payload';
+import type { Envelope, Serializer } from './serializer';
 import { unframe } from './stored-entry';
 
 export interface ReaderParts {
@@ -86,7 +87,7 @@ export class Reader {
     // compressed payloads are inflated on the thread pool, off the event loop
     if (isCompressed(framed.payload)) {
       return inflated(framed.payload).then((payload) =>
-        this.decode<T>(key, framed.stamp, payload as string, epoch),
+        this.decode<T>(key, framed.stamp, payload as string | PayloadText, epoch),
       );
     }
     return this.decode<T>(key, framed.stamp, framed.payload, epoch);
@@ -141,7 +142,7 @@ export class Reader {
   private decode<T>(
     key: string,
     stamp: number,
-    payload: string,
+    payload: string | PayloadText,
     epoch: number | undefined,
   ): Envelope<T> | undefined {
     const { serializer, invalidator, memory, ledger } = this.parts;

@@ -1,11 +1,14 @@
-import { promisify } from 'node:util';
-import { deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 import { SerializationError, UncacheableValueError } from '../errors';
-import { isPlainJson, typedReplacer, typedReviver } from '../values/typed-json';
+import { isPlainJson, typedReplacer, type Beside } from '../values/typed-json';
 import { ValueFormats, type ValueOptions } from '../values/value-format';
-
-const deflateAsync = promisify(deflateRaw);
-const inflateAsync = promisify(inflateRaw);
+import {
+  compressed,
+  compressedSync,
+  inflatedSync,
+  parsed,
+  payloadParts,
+  PayloadText,
+} from './payload';
 
 /**
  * What the engine stores, in memory and in Redis: the value plus the facts needed to serve,
@@ -39,13 +42,10 @@ export interface Prepared<T> {
   envelope: Envelope<T>;
 }
 
-// Typed payloads start with a marker so that plain JSON (the common case) is parsed without a
-// reviver, which would make every Redis hit several times slower.
-const TYPED = 'T';
-const COMPRESSED = 'Z';
-
 interface Encoded {
-  text: string;
+  /** the payload's text, in the pieces it was made of: joined only where it must be */
+  parts: string[];
+  chars: number;
   plain: boolean;
   /** the class name the value is revived into */
   type?: string;
@@ -75,10 +75,9 @@ export class Serializer {
     opts: ValueOptions<T> = {},
   ): Promise<Prepared<T>> {
     const encoded = this.encoded(key, envelope, opts);
-    let payload = encoded.text;
-    if (this.compressAbove !== false && payload.length > this.compressAbove) {
-      payload = COMPRESSED + (await deflateAsync(payload)).toString('base64');
-    }
+    const payload = this.compresses(encoded.chars)
+      ? await compressed(encoded.parts)
+      : encoded.parts.join('');
     return { payload, envelope: this.decoded(key, envelope, encoded) };
   }
 
@@ -94,29 +93,24 @@ export class Serializer {
     compress = false,
   ): Prepared<T> {
     const encoded = this.encoded(key, envelope, opts);
-    let payload = encoded.text;
-    if (compress && this.compressAbove !== false && payload.length > this.compressAbove) {
-      payload = COMPRESSED + deflateRawSync(payload).toString('base64');
-    }
-    return { payload, envelope: this.decoded(key, envelope, encoded) };
+    const payload = encoded.parts.join('');
+    return {
+      payload: compress && this.compresses(encoded.chars) ? compressedSync(payload) : payload,
+      envelope: this.decoded(key, envelope, encoded),
+    };
   }
 
   /** The payload of an entry, compressed synchronously (inspection and tests). */
   encode(envelope: Envelope): string {
-    const text = this.text(envelope, {}, false);
-    if (this.compressAbove !== false && text.length > this.compressAbove) {
-      return COMPRESSED + deflateRawSync(text).toString('base64');
-    }
-    return text;
+    const { parts, chars } = this.text(envelope, {}, false);
+    const text = parts.join('');
+    return this.compresses(chars) ? compressedSync(text) : text;
   }
 
-  decode<T = unknown>(payload: string): Envelope<T> {
+  /** An entry from a payload, or from the text inflated() made of one. */
+  decode<T = unknown>(payload: string | PayloadText): Envelope<T> {
     try {
-      const text =
-        payload.charCodeAt(0) === 90 /* Z */
-          ? inflateRawSync(Buffer.from(payload.slice(1), 'base64')).toString()
-          : payload;
-      return this.parse<T>(text);
+      return this.parse<T>(typeof payload === 'string' ? inflatedSync(payload) : payload);
     } catch (err) {
       throw decodeError(err);
     }
@@ -128,16 +122,16 @@ export class Serializer {
     const plain =
       !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
     try {
-      return { text: this.text(envelope, opts, plain), plain, type: opts.type?.name ?? envelope.y };
+      return { ...this.text(envelope, opts, plain), plain, type: opts.type?.name ?? envelope.y };
     } catch (err) {
       throw new UncacheableValueError(key, (err as Error).message);
     }
   }
 
   private decoded<T>(key: string, envelope: Envelope<T>, encoded: Encoded): Envelope<T> {
-    const { text, plain, type } = encoded;
+    const { parts, plain, type } = encoded;
     try {
-      if (!plain) return this.parse<T>(text);
+      if (!plain) return this.parse<T>(new PayloadText(parts));
       if (!type) return envelope;
       return { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type };
     } catch (err) {
@@ -145,7 +139,11 @@ export class Serializer {
     }
   }
 
-  private text(envelope: Envelope, opts: ValueOptions, plain: boolean): string {
+  private compresses(chars: number): boolean {
+    return this.compressAbove !== false && chars > this.compressAbove;
+  }
+
+  private text(envelope: Envelope, opts: ValueOptions, plain: boolean): Omit<Encoded, 'plain'> {
     const { formats } = this;
     if (typeof envelope.v === 'function' || typeof envelope.v === 'symbol') {
       throw new Error(`a ${typeof envelope.v} is not a value`);
@@ -160,13 +158,14 @@ export class Serializer {
       if (type) stored.y = type;
     }
     let typed = false;
+    const beside: Beside = { strings: [], chars: 0 };
     let json: string;
     try {
       json = plain
         ? JSON.stringify(stored)
         : JSON.stringify(
             stored,
-            typedReplacer(() => (typed = true)),
+            typedReplacer(() => (typed = true), beside),
           );
     } catch (err) {
       const message = (err as Error).message;
@@ -174,18 +173,18 @@ export class Serializer {
         cause: err,
       });
     }
-    const text = typed ? TYPED + json : json;
+    const parts = payloadParts(json, typed, beside);
+    const chars = parts.reduce((sum, part) => sum + part.length, 0);
     const max = this.maxValueBytes;
-    if (max !== false && text.length * 3 > max && Buffer.byteLength(text) > max) {
-      throw new Error(`${Buffer.byteLength(text)} bytes is above maxValueBytes (${max})`);
+    if (max !== false && chars * 3 > max) {
+      const bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+      if (bytes > max) throw new Error(`${bytes} bytes is above maxValueBytes (${max})`);
     }
-    return text;
+    return { parts, chars };
   }
 
-  private parse<T>(text: string): Envelope<T> {
-    const envelope = (
-      text.charCodeAt(0) === 84 /* T */ ? JSON.parse(text.slice(1), typedReviver) : JSON.parse(text)
-    ) as Envelope<T>;
+  private parse<T>(text: string | PayloadText): Envelope<T> {
+    const envelope = parsed(text) as Envelope<T>;
     if (
       typeof envelope !== 'object' ||
       envelope === null ||
@@ -213,23 +212,6 @@ function encodeWith(format: { name: string; encode(value: unknown): unknown }, v
     throw new Error(`serializer "${format.name}" returned neither a string nor a Buffer`);
   }
   return data;
-}
-
-export function isCompressed(payload: string | null): boolean {
-  return payload !== null && payload.charCodeAt(0) === 90; /* Z */
-}
-
-/**
- * A payload inflated on the thread pool, ready for decode(); one that fails to inflate is
- * returned as it is, for decode() to report.
- */
-export async function inflated(payload: string | null): Promise<string | null> {
-  if (payload === null || !isCompressed(payload)) return payload;
-  try {
-    return (await inflateAsync(Buffer.from(payload.slice(1), 'base64'))).toString();
-  } catch {
-    return payload;
-  }
 }
 
 function decodeError(err: unknown): SerializationError {

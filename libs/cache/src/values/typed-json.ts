@@ -3,6 +3,19 @@
 
 export const TYPE_KEY = '$t';
 
+/**
+ * Strings longer than this are kept beside the JSON (as { $t: 'L', v: [from, to] } into the
+ * text that follows it), not in it: they are neither escaped nor parsed, and come back as
+ * slices of the payload, so a 5 MB document costs no 5 MB JSON.parse on the event loop.
+ */
+export const LONG_STRING = 64 * 1024;
+
+/** The long strings a value keeps beside its JSON, and their length so far. */
+export interface Beside {
+  strings: string[];
+  chars: number;
+}
+
 /** Binary views rebuilt by their constructor name; anything else is not a view we know. */
 const BINARY: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
   Int8Array,
@@ -24,7 +37,7 @@ const BINARY: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
  * payload without any can be parsed without a reviver. `this[key]` is the value before toJSON
  * (Date and Buffer have one), `value` the one after.
  */
-export function typedReplacer(onTyped: () => void) {
+export function typedReplacer(onTyped: () => void, beside?: Beside) {
   return function replace(this: Record<string, unknown>, key: string, value: unknown): unknown {
     if (typeof value === 'number') {
       if (Number.isFinite(value)) return value;
@@ -35,6 +48,15 @@ export function typedReplacer(onTyped: () => void) {
     if (raw instanceof Date) {
       onTyped();
       return { [TYPE_KEY]: 'D', v: Number.isNaN(raw.getTime()) ? null : raw.getTime() };
+    }
+    // after Date, whose toJSON gives a string
+    if (typeof value === 'string') {
+      if (value.length <= LONG_STRING || !beside) return value;
+      onTyped();
+      const from = beside.chars;
+      beside.strings.push(value);
+      beside.chars += value.length;
+      return { [TYPE_KEY]: 'L', v: [from, beside.chars] };
     }
     if (value === null || (typeof value !== 'object' && typeof value !== 'bigint')) return value;
     if (typeof value === 'bigint') {
@@ -67,12 +89,14 @@ const PLAIN_DEPTH = 64;
 
 /**
  * true when JSON gives this value back equal, as it is: plain objects, arrays without holes,
- * strings, booleans, null and finite numbers other than -0, nothing typed, no toJSON. Such a
- * value (the common case) is encoded without a replacer and kept without decoding it back.
+ * strings no longer than LONG_STRING, booleans, null and finite numbers other than -0, nothing
+ * typed, no toJSON. Such a value (the common case) is encoded without a replacer and kept
+ * without decoding it back.
  */
 export function isPlainJson(value: unknown, depth = 0): boolean {
   switch (typeof value) {
     case 'string':
+      return value.length <= LONG_STRING;
     case 'boolean':
       return true;
     case 'number':
@@ -96,11 +120,23 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
-/** The JSON.parse reviver that undoes typedReplacer; an unknown tag is left as data. */
-export function typedReviver(_key: string, value: unknown): unknown {
+/**
+ * The JSON.parse reviver that undoes typedReplacer; `beside(from, to)` reads the long strings.
+ * An unknown tag is left as data.
+ */
+export function typedReviver(beside?: (from: number, to: number) => string) {
+  return (_key: string, value: unknown): unknown => revive(value, beside);
+}
+
+function revive(value: unknown, beside?: (from: number, to: number) => string): unknown {
   if (value === null || typeof value !== 'object' || !(TYPE_KEY in value)) return value;
   const { [TYPE_KEY]: type, v, c } = value as { $t: string; v: unknown; c?: string };
   switch (type) {
+    case 'L': {
+      const [from, to] = Array.isArray(v) ? (v as unknown[]) : [];
+      const found = beside && typeof from === 'number' && typeof to === 'number';
+      return found ? beside(from, to) : value;
+    }
     case 'D':
       return new Date(v === null ? NaN : (v as number));
     case 'B':
