@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   Body,
-  Controller,
   Delete,
   Get,
   Header,
@@ -10,13 +9,8 @@ import {
   Post,
   Query,
   ServiceUnavailableException,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-  UsePipes,
-  ValidationPipe,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { prometheusContentType } from 'prom-client';
 import type { InvalidationResult } from '../engine/invalidator';
 import type { AlertState } from '../monitoring/cache-events';
@@ -24,9 +18,8 @@ import { CacheMonitor } from '../monitoring/cache-monitor.service';
 import { CacheService } from '../service/cache.service';
 import type { StatsSnapshot } from '../stats/cache-stats';
 import { WarmupRunner, type WarmupResult } from '../warmup/warmup.runner';
-import { AdminAuthGuard, PublicAdminRoute } from './admin-auth.guard';
-import { AdminBodyLimitInterceptor } from './admin-body-limit.interceptor';
-import { AdminExceptionFilter } from './admin-exception.filter';
+import { PublicAdminRoute } from './admin-auth.guard';
+import { AdminController } from './admin-controller.decorator';
 import { AdminSelfTest } from './admin-self-test.service';
 import { CacheHealthService, type HealthReport } from './cache-health.service';
 import { CacheMetrics } from './cache-metrics.service';
@@ -35,6 +28,7 @@ import { ClearQueryDto } from './dto/clear-query.dto';
 import { DebugKeyParams } from './dto/debug-key.params';
 import { InvalidateDto } from './dto/invalidate.dto';
 import { KeysQueryDto } from './dto/keys-query.dto';
+import { plainBody } from './dto/plain-body';
 import { UserIdParams } from './dto/user-id.params';
 import { WarmDto } from './dto/warm.dto';
 import { KeyInspector, type KeyReport, type KeysPage } from './key-inspector.service';
@@ -43,29 +37,11 @@ import { PerformanceTracker } from './performance-tracker.service';
 const DEFAULT_PAGE_COUNT = 100;
 
 /**
- * The cache's admin API. Mounted at `admin.path` (see admin-api.ts for how). Every
- * endpoint but GET health needs the admin token or guard; input is validated here (whitelisted
- * DTOs) and by the engine (globs), and the filter turns client mistakes into 4xx.
+ * The cache's admin API (what every endpoint shares: admin-controller.decorator.ts). Every
+ * endpoint but GET health needs the admin token or guard; input is validated by whitelisted DTOs
+ * and by the engine (globs).
  */
-@ApiTags('cache admin')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'missing or wrong bearer token' })
-@ApiResponse({
-  status: 403,
-  description: 'refused by admin.guard, or neither admin.token nor admin.guard is configured',
-})
-@Controller('cache')
-@UseGuards(AdminAuthGuard)
-@UseInterceptors(AdminBodyLimitInterceptor)
-@UsePipes(
-  new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    validationError: { target: false, value: false },
-  }),
-)
-@UseFilters(AdminExceptionFilter)
+@AdminController()
 export class CacheAdminController {
   constructor(
     private readonly cache: CacheService,
@@ -260,17 +236,4 @@ export class CacheAdminController {
   test(): ReturnType<AdminSelfTest['run']> {
     return this.selfTest.run();
   }
-}
-
-/**
- * A JSON array or nothing at all is not a body these endpoints understand; `null` fields (which
- * `@IsOptional` lets through) mean "absent", as the engine expects.
- */
-function plainBody<T extends object>(body: T | undefined): Partial<T> {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body))
-    throw new BadRequestException('the body must be a JSON object');
-  return Object.fromEntries(
-    Object.entries(body).filter(([, v]) => v !== null && v !== undefined),
-  ) as Partial<T>;
 }

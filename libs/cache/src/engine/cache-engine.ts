@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { InvalidationBus } from '../bus/invalidation-bus';
 import { CACHE_OPTIONS } from '../cache.constants';
@@ -14,6 +8,7 @@ import { CacheStats } from '../stats/cache-stats';
 import { coarseNow } from './clock';
 import type { UncacheableReporter } from '../values/uncacheable';
 import { composeEngine } from './engine-parts';
+import { EngineLifecycle } from './lifecycle';
 import {
   entryOptionsOf,
   type EntryOptions,
@@ -23,7 +18,6 @@ import {
 import type { Flight, Flights, Outcome } from './flights';
 import type { Invalidator } from './invalidator';
 import type { KeyLayout } from './key-layout';
-import type { Ledger } from './ledger';
 import type { Loader } from './loader';
 import type { MemoryTier } from './memory-tier';
 import type { Reader } from './reader';
@@ -53,12 +47,11 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   readonly invalidator: Invalidator;
   readonly bus: InvalidationBus | null;
   private readonly flights: Flights;
-  private readonly ledger: Ledger;
   /** reads below the hit path; the admin API inspects and lists keys through it */
   readonly reader: Reader;
   private readonly loader: Loader;
   private readonly writer: Writer;
-  private readonly logger = new Logger('CacheEngine');
+  private readonly lifecycle: EngineLifecycle;
 
   constructor(
     @Inject(CACHE_OPTIONS) readonly options: ResolvedCacheOptions,
@@ -69,14 +62,13 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
       redis,
       stats: this.stats,
       instanceId: this.instanceId,
-      onBusHealth: (healthy) => this.onBusHealth(healthy),
+      onBusHealth: (healthy) => this.lifecycle.busHealth(healthy),
     });
     this.layout = parts.layout;
     this.memory = parts.memory;
     this.redisTier = parts.redisTier;
     this.keyspace = parts.keyspace;
     this.reaper = parts.reaper;
-    this.ledger = parts.ledger;
     this.policy = parts.policy;
     this.serializer = parts.serializer;
     this.uncacheable = parts.uncacheable;
@@ -86,49 +78,15 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
     this.reader = parts.reader;
     this.loader = parts.loader;
     this.writer = parts.writer;
+    this.lifecycle = new EngineLifecycle(parts, options, redis);
   }
 
-  /**
-   * Holds bootstrap until Redis is connected and the bus subscribed (bounded by
-   * connectTimeoutMs), so that the cache works from the first call after init: before that,
-   * writes would reach memory only and reads would bypass memory.
-   */
-  async onModuleInit(): Promise<void> {
-    this.bus?.start();
-    this.invalidator.retryMs = this.options.resilience.breakerDurationMs;
-    let connected = this.redis.status === 'ready';
-    this.redis.events.on('ready', () => {
-      // A reconnect may reach a Redis that restarted empty, its ledger back at 0: the guards that
-      // loads in flight read before it mean nothing now, so their results are not stored.
-      // Its ledger may have lost markers too: ours are put back (Ledger.sync).
-      if (connected) this.flights.invalidate({ all: true });
-      connected = true;
-      // the ledger first: a replayed invalidation must get a seq above every marker we know
-      this.ledger
-        .sync()
-        .then(() => this.invalidator.replayPending())
-        .catch((err: Error) => this.logger.warn(`replay failed: ${err.message}`));
-    });
-    if (this.redisTier.configured) await this.settle();
-  }
-
-  private async settle(): Promise<void> {
-    const { connectTimeoutMs } = this.options.resilience;
-    const deadline = Date.now() + connectTimeoutMs;
-    const ready =
-      (await this.redis.whenReady(connectTimeoutMs)) &&
-      (await (this.bus?.whenHealthy(deadline - Date.now()) ?? true));
-    if (!ready) {
-      this.logger.warn(
-        `Redis is not usable after ${connectTimeoutMs} ms (resilience.connectTimeoutMs): ` +
-          'serving from memory until it is',
-      );
-    }
+  onModuleInit(): Promise<void> {
+    return this.lifecycle.start();
   }
 
   onApplicationShutdown(): void {
-    this.invalidator.stop();
-    this.reaper.stop();
+    this.lifecycle.stop();
   }
 
   /** Memory entry usable right now (fresh or stale), or undefined. */
@@ -274,19 +232,6 @@ export class CacheEngine implements OnModuleInit, OnApplicationShutdown {
   /** The current flight for a key, for tests and debugging. */
   flight(key: string): Flight | undefined {
     return this.flights.get(key);
-  }
-
-  private onBusHealth(healthy: boolean): void {
-    if (healthy) {
-      // messages may have been missed while the bus was down: start over from Redis
-      this.memory?.clear();
-      this.invalidator.epoch++;
-      void this.ledger.busUp().then(() => this.reaper.poke());
-    } else {
-      this.ledger.busDown();
-      this.logger.warn('invalidation bus is down: memory tier bypassed while Redis is reachable');
-    }
-    this.reader.trusted = healthy;
   }
 }
 

@@ -1,6 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ResolvedCacheOptions } from '../options/resolved-options';
 import type { CacheStats } from '../stats/cache-stats';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
@@ -11,6 +9,7 @@ import type { UncacheableReporter } from '../values/uncacheable';
 import type { Reader } from './reader';
 import { UNAVAILABLE, type RedisTier } from './redis-tier';
 import type { Envelope, Prepared, Serializer } from './serializer';
+import { LoadLock } from './load-lock';
 import { frame } from './stored-entry';
 
 export interface LoaderParts {
@@ -38,7 +37,11 @@ const MAX_ATTEMPTS = 3;
 export class Loader {
   private readonly logger = new Logger('CacheLoader');
 
-  constructor(private readonly parts: LoaderParts) {}
+  private readonly lock: LoadLock;
+
+  constructor(private readonly parts: LoaderParts) {
+    this.lock = new LoadLock(parts);
+  }
 
   async join<T>(
     key: string,
@@ -126,14 +129,14 @@ export class Loader {
     }
     // Redis did not answer (down, circuit open, timed out): no lock, no ledger read, no write,
     // so that a call waits for one command timeout at most before its loader runs
-    const lock = reached ? await this.acquire<T>(flight) : { unreachable: true };
+    const lock = reached ? await this.lock.acquire<T>(flight) : { unreachable: true };
     if (lock.value) return { value: lock.value.v, source: 'redis', envelope: lock.value };
     // the ledger's seq before the loader starts: the entry is stamped with it, so that an
     // invalidation after this point (a marker or tombstone with a higher seq) outranks it
     const guard = reached && !lock.unreachable ? await parts.redis.readSeq() : UNAVAILABLE;
     if (flight.invalidated && !lastTry) {
       // detached while waiting: go back to single flight rather than load on one's own
-      await this.release(key, lock.token);
+      await this.lock.release(key, lock.token);
       return RETRY;
     }
     if (guard !== UNAVAILABLE) flight.seq = guard;
@@ -144,7 +147,7 @@ export class Loader {
       value = await load();
     } catch (err) {
       parts.stats.loadFailed(flight.namespace, key, err);
-      await this.release(key, lock.token);
+      await this.lock.release(key, lock.token);
       if (stale && Date.now() < stale.g) {
         parts.stats.error(flight.namespace);
         this.logger.warn(
@@ -159,7 +162,7 @@ export class Loader {
     if (prepared && !flight.invalidated && Date.now() - started < GUARD_WINDOW_MS) {
       await this.store(flight, prepared, guard);
     }
-    await this.release(key, lock.token);
+    await this.lock.release(key, lock.token);
     if (!prepared) return { value, source: 'loader', envelope: undefined };
     return { value: prepared.envelope.v, source: 'loader', envelope: prepared.envelope };
   }
@@ -212,66 +215,5 @@ export class Loader {
       if (written !== UNAVAILABLE && !written[0]) return;
     }
     if (!flight.invalidated) parts.memory?.set(flight.key, envelope);
-  }
-
-  /**
-   * Cross-instance stampede protection: one instance loads, the others wait for its value.
-   * unreachable: Redis did not answer, so the caller should not try it again for this load.
-   */
-  private async acquire<T>(
-    flight: Flight,
-  ): Promise<{ token?: string; value?: Envelope<T>; unreachable?: boolean }> {
-    const { parts } = this;
-    const { enabled, waitMs } = parts.lock;
-    if (!enabled || !parts.redis.usable) return {};
-    const token = `${parts.instanceId}:${randomUUID()}`;
-    const first = await this.tryLock<T>(flight, token);
-    if (first !== false) return first;
-    const deadline = Date.now() + waitMs;
-    for (
-      let pause = 5;
-      Date.now() < deadline && !flight.invalidated;
-      pause = Math.min(pause * 2, 50)
-    ) {
-      await delay(pause);
-      // lock first, value second: the holder writes its value before it releases the lock, so
-      // a lock seen free means the value (if any) is visible to the lookup that follows
-      const held = await parts.redis.lockHeld(flight.key);
-      if (held === UNAVAILABLE) return { unreachable: true };
-      const { found } = await this.lookup<T>(flight);
-      if (found && Date.now() < found.e) return { value: found };
-      // the holder finished without a value we can use (its write was refused, or it failed)
-      if (!held) {
-        const next = await this.tryLock<T>(flight, token);
-        if (next !== false) return next;
-        // another waiter took the lock: keep waiting for its value
-      }
-    }
-    return {};
-  }
-
-  /**
-   * SET NX, then a second look at Redis: a holder may have written its value and released the
-   * lock between this flight's lookup and its lock, and loading again would be a second load.
-   * false: the lock is held by someone else.
-   */
-  private async tryLock<T>(
-    flight: Flight,
-    token: string,
-  ): Promise<false | { token?: string; value?: Envelope<T>; unreachable?: boolean }> {
-    const { parts } = this;
-    const acquired = await parts.redis.acquireLock(flight.key, token, parts.lock.ttlMs);
-    if (acquired === UNAVAILABLE) return { unreachable: true };
-    if (!acquired) return false;
-    const { found, reached } = await this.lookup<T>(flight);
-    if (found && Date.now() < found.e) {
-      await this.release(flight.key, token);
-      return { value: found };
-    }
-    return reached ? { token } : { token, unreachable: true };
-  }
-
-  private async release(key: string, token: string | undefined): Promise<void> {
-    if (token) await this.parts.redis.releaseLock(key, token);
   }
 }
