@@ -192,6 +192,44 @@ describe('compression', () => {
   });
 });
 
+describe('long arrays', () => {
+  const rows = Array.from({ length: 20_000 }, (_, id) => ({
+    id,
+    name: `row ${id}`,
+    total: id / 2,
+  }));
+
+  it('are stored in slices, read back exactly by another instance, which fills its memory', async () => {
+    const a = await instance({ compressThreshold: false });
+    expect(await a.cache.getOrSet('rows', () => ({ rows, total: rows.length }))).toStrictEqual({
+      rows,
+      total: rows.length,
+    });
+    const raw = payloadOf(await server.cli('get', `${prefix}:v2:d:rows`))!;
+    // S<length of the JSON>:<JSON><slices>: the JSON holds the list's place, not its rows
+    expect(raw.startsWith('S')).toBe(true);
+    expect(Number(raw.slice(1, raw.indexOf(':')))).toBeLessThan(2_000);
+
+    const b = await instance();
+    expect(b.cache.stats().memory?.entries).toBe(0);
+    expect(await b.cache.get('rows')).toStrictEqual({ rows, total: rows.length });
+    // memory holds it, at its measured heap size (well above the JSON's length)
+    expect(b.cache.stats().memory?.entries).toBe(1);
+    expect(b.cache.stats().memory!.bytes).toBeGreaterThan(raw.length);
+  });
+
+  it('a value measured above memory.maxBytes is served from Redis and not kept in memory', async () => {
+    const a = await instance({ memory: { maxBytes: 1024 * 1024 } });
+    await a.cache.set('rows', rows);
+    const b = await instance({ memory: { maxBytes: 1024 * 1024 } });
+    expect(await b.cache.get('rows')).toStrictEqual(rows);
+    expect(b.cache.stats().memory?.entries).toBe(0);
+    const loaded = await a.cache.getOrSet('loaded', () => rows);
+    expect(loaded).toStrictEqual(rows);
+    expect(a.cache.stats().memory?.entries).toBe(0);
+  });
+});
+
 describe('batch reads', () => {
   it('mget of 10 keys missing from memory is one MGET', async () => {
     const a = await instance();

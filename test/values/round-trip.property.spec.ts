@@ -52,22 +52,22 @@ const LONG = `é${'😀x'.repeat(22_000)}`;
 const long = fc
   .tuple(fc.string({ maxLength: 4, unit: 'grapheme' }), fc.string({ maxLength: 4 }))
   .map(([head, tail]) => `${head}${LONG}${tail}`);
+const anything = fc.anything({
+  maxDepth: 2,
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withTypedArray: true,
+  withSparseArray: true,
+});
+// typed rows (a Date, a BigInt), many enough to be kept in slices
+const ROWS = Array.from({ length: 8_000 }, (_, id) => ({ id, at: new Date(id), n: BigInt(id) }));
 const special = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, -0, undefined, () => 1);
 
 const values = fc.letrec((tie) => ({
   leaf: fc.oneof(
-    {
-      weight: 2,
-      arbitrary: fc.anything({
-        maxDepth: 2,
-        withBigInt: true,
-        withDate: true,
-        withMap: true,
-        withSet: true,
-        withTypedArray: true,
-        withSparseArray: true,
-      }),
-    },
+    { weight: 2, arbitrary: anything },
     { weight: 2, arbitrary: binary },
     { weight: 2, arbitrary: special },
     { weight: 1, arbitrary: long },
@@ -81,9 +81,29 @@ const values = fc.letrec((tie) => ({
     fc.array(tie('leaf'), { maxLength: 3 }).map((items) => new Set(items)),
   ),
 }));
+// a list long enough to be kept in slices beside the JSON (engine/long-arrays.ts), a row in a
+// hundred holding generated values (so some slices are typed and some plain), alone or as the
+// page of a paged answer
+const longRows = fc
+  .array(fc.oneof(anything, binary, special), { minLength: 1, maxLength: 3 })
+  .map((items) =>
+    Array.from({ length: 4_000 }, (_, id) => ({
+      id,
+      label: `row ${id} of a list long enough to be kept in slices beside the JSON`,
+      v: id % 100 === 0 ? items[(id / 100) % items.length] : id,
+    })),
+  );
 /** What a service returns: never undefined or a function at the top (those are not stored). */
 const returned = fc
-  .oneof(values.node, fc.dictionary(fc.string({ maxLength: 6 }), values.node, { maxKeys: 4 }))
+  .oneof(
+    { weight: 8, arbitrary: values.node },
+    {
+      weight: 8,
+      arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), values.node, { maxKeys: 4 }),
+    },
+    { weight: 1, arbitrary: longRows },
+    { weight: 1, arbitrary: fc.record({ items: longRows, total: fc.nat() }) },
+  )
   .filter((v) => v !== undefined && typeof v !== 'function');
 
 describe('one value, whichever tier serves it', () => {
@@ -96,12 +116,19 @@ describe('one value, whichever tier serves it', () => {
   beforeAll(async () => {
     redis = await RedisServer.start();
     const keyPrefix = uniquePrefix('values');
-    // a low threshold, so that many generated values take the compressed (async) path too
-    const shared = { redis: redis.url, keyPrefix, compressThreshold: 256, defaultTtl: 600 };
+    // a low threshold, so that many generated values take the compressed (async) path too; no
+    // size limit (uncacheable.spec has it), or ten generated long strings make a value uncacheable
+    const shared = {
+      redis: redis.url,
+      keyPrefix,
+      compressThreshold: 256,
+      defaultTtl: 600,
+      maxValueBytes: false as const,
+    };
     writer = await bootValuesApp(shared);
     second = await bootValuesApp(shared);
     redisOnly = await bootValuesApp({ ...shared, memory: false });
-    memoryOnly = await bootValuesApp({ redis: null, compressThreshold: 256 });
+    memoryOnly = await bootValuesApp({ redis: null, compressThreshold: 256, maxValueBytes: false });
   });
   afterAll(async () => {
     for (const app of [writer, second, redisOnly, memoryOnly]) await app?.close();
@@ -151,6 +178,7 @@ describe('one value, whichever tier serves it', () => {
     ['-0 becomes 0', { z: -0 }, { z: 0 }],
     ['a Buffer stays a Buffer', Buffer.from('hi'), Buffer.from('hi')],
     ['a long string stays exact', { doc: LONG, at: new Date(1) }, { doc: LONG, at: new Date(1) }],
+    ['a long list of rows stays exact', { items: ROWS }, { items: ROWS }],
     ['a Uint8Array stays one', new Uint8Array([1, 2]), new Uint8Array([1, 2])],
     ['an undefined field is dropped', { a: 1, b: undefined }, { a: 1 }],
     ['a function field is dropped', { a: 1, f: () => 2 }, { a: 1 }],

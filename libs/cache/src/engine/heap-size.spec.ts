@@ -1,4 +1,5 @@
-import { heapSize, stringSize } from './heap-size';
+import { setImmediate as turn } from 'node:timers/promises';
+import { heapSize, heapSizeInTurns, stringSize } from './heap-size';
 import { MemoryTier } from './memory-tier';
 
 describe('heapSize', () => {
@@ -23,6 +24,36 @@ describe('heapSize', () => {
     expect(heapSize(new Date())).toBeGreaterThan(0);
     expect(heapSize(2n ** 200n)).toBeGreaterThan(16);
     expect(heapSize(Buffer.alloc(4096))).toBeGreaterThan(4096);
+  });
+});
+
+describe('heapSizeInTurns', () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, id) => ({ id, name: `row ${id}` }));
+
+  it('gives what heapSize gives, long arrays shared or nested in a page included', async () => {
+    const list = rows(20_000);
+    for (const value of [
+      list,
+      { page: { items: list, total: 1 }, again: list, groups: [{ rows: rows(9_000) }] },
+      [list, list],
+      { short: rows(10) },
+    ]) {
+      expect(await heapSizeInTurns(value)).toBe(heapSize(value));
+    }
+  });
+
+  it('walks a long array a few thousand items per turn of the event loop', async () => {
+    let turns = 0;
+    let running = true;
+    void (async () => {
+      while (running) {
+        turns++;
+        await turn();
+      }
+    })();
+    await heapSizeInTurns(rows(40_000));
+    running = false;
+    expect(turns).toBeGreaterThanOrEqual(5);
   });
 });
 

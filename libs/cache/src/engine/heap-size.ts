@@ -7,6 +7,8 @@
  * Figures are V8's on 64-bit Node without pointer compression, rounded up a little; the bench
  * (`npm run bench`, "heap growth / maxBytes") keeps them honest.
  */
+import { inTurns, longArrays, type Steps } from './long-arrays';
+
 const WORD = 8;
 const OBJECT_HEADER = 3 * WORD; // map, properties, elements
 const ARRAY_HEADER = 4 * WORD + 2 * WORD; // JSArray + its FixedArray header
@@ -28,6 +30,33 @@ export const INDEX_ENTRY = 6 * WORD;
 
 export function heapSize(value: unknown): number {
   return sizeOf(value, new Set());
+}
+
+/** Payloads longer than this have their value measured in steps (heapSizeInTurns). */
+export const MEASURED_IN_TURNS = 256 * 1024;
+/** Items of a long array measured per step: about a millisecond's walk. */
+const ITEMS_PER_STEP = 4096;
+
+/**
+ * heapSize(), its long arrays walked a few thousand items per turn of the event loop: the walk
+ * of 50,000 rows takes 15 ms and more, and is no reason to hold the loop.
+ */
+export function heapSizeInTurns(value: unknown): Promise<number> {
+  return inTurns(sizing(value));
+}
+
+function* sizing(value: unknown): Steps<number> {
+  const seen = new Set<object>();
+  let size = 0;
+  for (const array of longArrays(value)) {
+    seen.add(array); // counted here, then skipped by the walk of the rest
+    size += ARRAY_HEADER + WORD * array.length;
+    for (let i = 0; i < array.length; i++) {
+      size += sizeOf(array[i], seen);
+      if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+    }
+  }
+  return size + sizeOf(value, seen);
 }
 
 function sizeOf(value: unknown, seen: Set<object>): number {

@@ -4,6 +4,7 @@ import type { CacheStats } from '../stats/cache-stats';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import { RETRY, type Flight, type Flights, type Outcome } from './flights';
 import type { Markers } from './markers';
+import { heapSizeInTurns, MEASURED_IN_TURNS } from './heap-size';
 import type { MemoryTier } from './memory-tier';
 import type { UncacheableReporter } from '../values/uncacheable';
 import type { Reader } from './reader';
@@ -214,6 +215,11 @@ export class Loader {
       // refused: a newer write or a delete (maybe from another instance) came after the loader started
       if (written !== UNAVAILABLE && !written[0]) return;
     }
-    if (!flight.invalidated) parts.memory?.set(flight.key, envelope);
+    // a large value is measured for memory's byte limit in steps, not in the turn that stores it
+    const size =
+      parts.memory && payload.length > MEASURED_IN_TURNS
+        ? await heapSizeInTurns(envelope.v)
+        : undefined;
+    if (!flight.invalidated) parts.memory?.set(flight.key, envelope, size);
   }
 }

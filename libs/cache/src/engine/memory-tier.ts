@@ -40,11 +40,12 @@ export class MemoryTier {
     return this.lru.get(key);
   }
 
-  set(key: string, envelope: Envelope): void {
+  /** `valueSize`: the value's heapSize, when it was measured before (heapSizeInTurns). */
+  set(key: string, envelope: Envelope, valueSize?: number): void {
     const until = Math.max(envelope.e, envelope.s, envelope.g) - Date.now();
     const ttl = this.capMs > 0 ? Math.min(until, this.capMs) : until;
     if (ttl <= 0) return;
-    const size = entrySize(key, envelope);
+    const size = entrySize(key, envelope, valueSize ?? heapSize(envelope.v));
     if (size > this.lru.maxSize) return;
     this.lru.set(key, envelope, { ttl, size });
     if (envelope.t) for (const tag of envelope.t) add(this.byTag, tag, key);
@@ -106,8 +107,8 @@ export class MemoryTier {
 }
 
 /** What maxBytes bounds: the entry's estimated cost to the heap (heap-size.ts), not its encoding. */
-function entrySize(key: string, envelope: Envelope): number {
-  let size = ENTRY_OVERHEAD + stringSize(key) + heapSize(envelope.v);
+function entrySize(key: string, envelope: Envelope, valueSize: number): number {
+  let size = ENTRY_OVERHEAD + stringSize(key) + valueSize;
   if (envelope.n !== undefined) size += INDEX_ENTRY;
   for (const tag of envelope.t ?? []) size += INDEX_ENTRY + stringSize(tag);
   return size;

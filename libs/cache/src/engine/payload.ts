@@ -1,12 +1,29 @@
 import { setTimeout as later } from 'node:timers/promises';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { typedReviver, type Beside } from '../values/typed-json';
+import {
+  isPlainJson,
+  typedReplacer,
+  typedReviver,
+  type Beside,
+  type BesideReader,
+} from '../values/typed-json';
 import { deflateToBase64, inflateFromBase64 } from './compression';
+import {
+  atOnce,
+  fillArrays,
+  inTurns,
+  longArrays,
+  sliceArrays,
+  type PendingArray,
+  type SliceText,
+  type Steps,
+} from './long-arrays';
 
 // The text of a stored entry. Plain JSON (the common case) has no marker, so that it is parsed
 // without a reviver, which would make every Redis hit several times slower; typed JSON starts
-// with T; a value with long strings is `S<length of the JSON>:<JSON><the long strings>` (see
-// LONG_STRING); Z and base64 wrap any of them deflated.
+// with T; a value with long strings or long arrays is `S<length of the JSON>:<JSON><the long
+// strings and the arrays' slices>` (see LONG_STRING, long-arrays.ts); Z and base64 wrap any of
+// them deflated.
 const TYPED = 'T';
 const BESIDE = 'S';
 const COMPRESSED = 'Z';
@@ -45,10 +62,57 @@ export class PayloadText {
   }
 }
 
-/** A payload's text, as pieces: joining them would copy the long strings. */
-export function payloadParts(json: string, typed: boolean, beside: Beside): string[] {
-  if (beside.strings.length > 0) return [`${BESIDE}${json.length}:`, json, ...beside.strings];
-  return typed ? [TYPED, json] : [json];
+/** A payload's text, as the pieces it is written in, and whether plain JSON.parse undoes it. */
+export interface WrittenText {
+  /** joined only where they must be: joining would copy the long strings */
+  parts: string[];
+  chars: number;
+  plain: boolean;
+}
+
+/**
+ * A value's payload text, in steps: one per long array's slice. `plainable`: JSON.parse may
+ * give the value back equal (no custom format); `grown(chars)` is told the size as it grows,
+ * to stop at a limit.
+ */
+export function* writing(
+  value: unknown,
+  plainable: boolean,
+  grown: (chars: number) => void,
+): Steps<WrittenText> {
+  const beside: Beside = { strings: [], chars: 0 };
+  const envelope = value as { v?: unknown };
+  // long arrays first, a slice per step: the JSON then holds only their places
+  const sliced = yield* sliceArrays(longArrays(envelope.v), beside, (items): SliceText => {
+    const plain = plainable && isPlainJson(items);
+    const json = stringified(items, plain ? undefined : typedReplacer(() => {}, beside));
+    grown(beside.chars + json.length);
+    return { json, plain };
+  });
+  const plain = plainable && sliced.plain && isPlainJson(envelope.v, sliced.ranges);
+  let typed = false;
+  const json = stringified(
+    value,
+    plain && sliced.ranges.size === 0
+      ? undefined
+      : typedReplacer(() => (typed = true), beside, sliced.ranges),
+  );
+  let parts: string[];
+  if (beside.strings.length > 0) parts = [`${BESIDE}${json.length}:`, json, ...beside.strings];
+  else parts = typed ? [TYPED, json] : [json];
+  return { parts, chars: parts.reduce((sum, part) => sum + part.length, 0), plain };
+}
+
+/** JSON.stringify, with a cycle reported as what it is. */
+function stringified(value: unknown, replacer?: ReturnType<typeof typedReplacer>): string {
+  try {
+    return JSON.stringify(value, replacer);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(/circular/i.test(message) ? 'it has a circular reference' : message, {
+      cause: err,
+    });
+  }
 }
 
 /** A payload's text deflated on the thread pool. */
@@ -60,11 +124,33 @@ export function compressedSync(text: string): string {
   return COMPRESSED + deflateRawSync(text).toString('base64');
 }
 
-/** JSON.parse of a payload's text, typed or not, with its long strings read from beside it. */
+/**
+ * JSON.parse of a payload's text, typed or not, with what it keeps beside the JSON read back,
+ * all at once.
+ */
 export function parsed(text: string | PayloadText): unknown {
   const marker = typeof text === 'string' ? text.charCodeAt(0) : text.slice(0, 1).charCodeAt(0);
   if (marker === 84 /* T */) return JSON.parse(text.slice(1), REVIVE);
   if (marker !== 83 /* S */) return JSON.parse(text.slice(0));
+  return atOnce(parsingBeside(text));
+}
+
+/** parsed(), a long array's slice per turn of the event loop. */
+export function parsedInTurns(text: string | PayloadText): Promise<unknown> {
+  return inTurns(parsing(text));
+}
+
+/** parsed(), in steps: one per long array's slice. */
+export function* parsing(text: string | PayloadText): Steps<unknown> {
+  return text.slice(0, 1) === BESIDE ? yield* parsingBeside(text) : parsed(text);
+}
+
+/** Does reading this payload take more than one turn (inflating it, or a long array)? */
+export function readInTurns(payload: string): boolean {
+  return isCompressed(payload) || payload.charCodeAt(0) === 83; /* S */
+}
+
+function* parsingBeside(text: string | PayloadText): Steps<unknown> {
   const head = text.slice(0, 24);
   const colon = head.indexOf(':');
   const start = colon + 1;
@@ -72,13 +158,27 @@ export function parsed(text: string | PayloadText): unknown {
   if (colon < 2 || !Number.isSafeInteger(end) || end > text.length) {
     throw new Error('a malformed payload');
   }
-  const beside = (from: number, to: number) => {
+  const besideText = (from: number, to: number) => {
     if (!(from >= 0 && from <= to && end + to <= text.length)) {
-      throw new Error('a long string outside the payload');
+      throw new Error('a long string or array outside the payload');
     }
     return text.slice(end + from, end + to);
   };
-  return JSON.parse(text.slice(start, end), typedReviver(beside));
+  const pending: PendingArray[] = [];
+  const beside: BesideReader = {
+    string: besideText,
+    array(ranges) {
+      const into: unknown[] = [];
+      pending.push({ into, ranges });
+      return into;
+    },
+  };
+  const revive = typedReviver(beside);
+  const value = JSON.parse(text.slice(start, end), revive);
+  yield* fillArrays(pending, (from, to, typed) =>
+    JSON.parse(besideText(from, to), typed ? revive : undefined),
+  );
+  return value;
 }
 
 export function isCompressed(payload: string | null): boolean {

@@ -3,10 +3,11 @@ import type { CacheStats } from '../stats/cache-stats';
 import type { EntryPolicy } from './entry-policy';
 import type { Invalidator } from './invalidator';
 import type { Ledger } from './ledger';
+import { heapSizeInTurns } from './heap-size';
 import type { MemoryTier } from './memory-tier';
 import type { RedisKeyspace } from './redis-keyspace';
 import { UNAVAILABLE, type Maybe, type RedisTier } from './redis-tier';
-import { inflated, isCompressed, type PayloadText } from './payload';
+import { readInTurns } from './payload';
 import type { Envelope, Serializer } from './serializer';
 import { unframe } from './stored-entry';
 
@@ -84,13 +85,25 @@ export class Reader {
     const framed = unframe(raw);
     if (framed?.tombstone) return undefined;
     if (!framed) return this.undecodable(key, new Error('not an entry of this layout'));
-    // compressed payloads are inflated on the thread pool, off the event loop
-    if (isCompressed(framed.payload)) {
-      return inflated(framed.payload).then((payload) =>
-        this.decode<T>(key, framed.stamp, payload as string | PayloadText, epoch),
+    // compressed payloads are inflated on the thread pool, long arrays parsed a slice per turn
+    if (readInTurns(framed.payload)) {
+      return this.parts.serializer.decodeInTurns<T>(framed.payload).then(
+        async (envelope) => {
+          // measured for memory's byte limit in steps too (before judging: markers may come)
+          const fills = epoch !== undefined && this.parts.memory !== null;
+          const size = fills ? await heapSizeInTurns(envelope.v) : undefined;
+          return this.judged(key, framed.stamp, envelope, epoch, size);
+        },
+        (err: Error) => this.undecodable(key, err),
       );
     }
-    return this.decode<T>(key, framed.stamp, framed.payload, epoch);
+    let envelope: Envelope<T>;
+    try {
+      envelope = this.parts.serializer.decode<T>(framed.payload);
+    } catch (err) {
+      return this.undecodable(key, err as Error);
+    }
+    return this.judged(key, framed.stamp, envelope, epoch);
   }
 
   /** What Redis holds for a key (no memory fill), and its size: for the admin API. */
@@ -139,22 +152,19 @@ export class Reader {
     return redis.get(keys[0]).then((raw) => (raw === UNAVAILABLE ? raw : [raw]));
   }
 
-  private decode<T>(
+  /** A decoded entry, unless a marker invalidated it; fills memory as entry() says. */
+  private judged<T>(
     key: string,
     stamp: number,
-    payload: string | PayloadText,
+    envelope: Envelope<T>,
     epoch: number | undefined,
+    size?: number,
   ): Envelope<T> | undefined {
-    const { serializer, invalidator, memory, ledger } = this.parts;
-    let envelope: Envelope<T>;
-    try {
-      envelope = serializer.decode<T>(payload);
-    } catch (err) {
-      return this.undecodable(key, err as Error);
-    }
+    const { invalidator, memory, ledger } = this.parts;
     if (ledger.markers.invalidates(key, stamp, envelope.n, envelope.t)) return undefined;
     // fill memory only if no invalidation happened while Redis was being read
-    if (epoch !== undefined && epoch === invalidator.epoch && memory) memory.set(key, envelope);
+    if (epoch !== undefined && epoch === invalidator.epoch && memory)
+      memory.set(key, envelope, size);
     return envelope;
   }
 

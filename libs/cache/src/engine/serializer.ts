@@ -1,13 +1,17 @@
 import { SerializationError, UncacheableValueError } from '../errors';
-import { isPlainJson, typedReplacer, type Beside } from '../values/typed-json';
 import { ValueFormats, type ValueOptions } from '../values/value-format';
+import { atOnce, inTurns, type Steps } from './long-arrays';
 import {
   compressed,
   compressedSync,
+  inflated,
   inflatedSync,
   parsed,
-  payloadParts,
+  parsedInTurns,
+  parsing,
   PayloadText,
+  writing,
+  type WrittenText,
 } from './payload';
 
 /**
@@ -42,19 +46,16 @@ export interface Prepared<T> {
   envelope: Envelope<T>;
 }
 
-interface Encoded {
-  /** the payload's text, in the pieces it was made of: joined only where it must be */
-  parts: string[];
-  chars: number;
-  plain: boolean;
+interface Encoded extends WrittenText {
   /** the class name the value is revived into */
   type?: string;
 }
 
 /**
  * Envelopes to payloads and back: JSON with exact round trips of the types in values/typed-json,
- * a custom format and a class per entry (values/value-format), deflate above a threshold (async
- * when storing and reading, so large values do not block the event loop).
+ * a custom format and a class per entry (values/value-format), deflate above a threshold. Large
+ * values are encoded and decoded in steps (long arrays a slice per turn, deflate on the thread
+ * pool), so that they do not hold the event loop.
  */
 export class Serializer {
   constructor(
@@ -66,19 +67,19 @@ export class Serializer {
   /**
    * Encodes an entry and decodes it back: memory is filled with the second, so every tier serves
    * the same value (a class revived once here, not on each hit). Throws UncacheableValueError.
-   * A large value is deflated on the thread pool, between its encoding and its decoding, so
-   * the event loop is never held for both at once.
+   * A large value is encoded and decoded a long array's slice per turn of the event loop, and
+   * deflated on the thread pool, so the loop is never held for the whole of it.
    */
   async prepare<T>(
     key: string,
     envelope: Envelope<T>,
     opts: ValueOptions<T> = {},
   ): Promise<Prepared<T>> {
-    const encoded = this.encoded(key, envelope, opts);
+    const encoded = await inTurns(this.encoded(key, envelope, opts));
     const payload = this.compresses(encoded.chars)
       ? await compressed(encoded.parts)
       : encoded.parts.join('');
-    return { payload, envelope: this.decoded(key, envelope, encoded) };
+    return { payload, envelope: await inTurns(this.decoded(key, envelope, encoded)) };
   }
 
   /**
@@ -92,17 +93,17 @@ export class Serializer {
     opts: ValueOptions<T> = {},
     compress = false,
   ): Prepared<T> {
-    const encoded = this.encoded(key, envelope, opts);
+    const encoded = atOnce(this.encoded(key, envelope, opts));
     const payload = encoded.parts.join('');
     return {
       payload: compress && this.compresses(encoded.chars) ? compressedSync(payload) : payload,
-      envelope: this.decoded(key, envelope, encoded),
+      envelope: atOnce(this.decoded(key, envelope, encoded)),
     };
   }
 
   /** The payload of an entry, compressed synchronously (inspection and tests). */
   encode(envelope: Envelope): string {
-    const { parts, chars } = this.text(envelope, {}, false);
+    const { parts, chars } = atOnce(this.text(envelope, {}, false));
     const text = parts.join('');
     return this.compresses(chars) ? compressedSync(text) : text;
   }
@@ -110,28 +111,40 @@ export class Serializer {
   /** An entry from a payload, or from the text inflated() made of one. */
   decode<T = unknown>(payload: string | PayloadText): Envelope<T> {
     try {
-      return this.parse<T>(typeof payload === 'string' ? inflatedSync(payload) : payload);
+      return this.finish<T>(parsed(typeof payload === 'string' ? inflatedSync(payload) : payload));
     } catch (err) {
       throw decodeError(err);
     }
   }
 
-  private encoded(key: string, envelope: Envelope, opts: ValueOptions): Encoded {
+  /** decode(), inflated on the thread pool and parsed a long array's slice per turn. */
+  async decodeInTurns<T = unknown>(payload: string): Promise<Envelope<T>> {
+    try {
+      const text = await inflated(payload);
+      return this.finish<T>(await parsedInTurns(text!));
+    } catch (err) {
+      throw decodeError(err);
+    }
+  }
+
+  private *encoded(key: string, envelope: Envelope, opts: ValueOptions): Steps<Encoded> {
     this.formats.register(opts);
     // plain JSON data decodes to an equal value: it is kept, not decoded back (revived only)
-    const plain =
-      !opts.serializer && !envelope.x && !this.formats.fallback && isPlainJson(envelope.v);
+    const plainable = !opts.serializer && !envelope.x && !this.formats.fallback;
     try {
-      return { ...this.text(envelope, opts, plain), plain, type: opts.type?.name ?? envelope.y };
+      return {
+        ...(yield* this.text(envelope, opts, plainable)),
+        type: opts.type?.name ?? envelope.y,
+      };
     } catch (err) {
       throw new UncacheableValueError(key, (err as Error).message);
     }
   }
 
-  private decoded<T>(key: string, envelope: Envelope<T>, encoded: Encoded): Envelope<T> {
+  private *decoded<T>(key: string, envelope: Envelope<T>, encoded: Encoded): Steps<Envelope<T>> {
     const { parts, plain, type } = encoded;
     try {
-      if (!plain) return this.parse<T>(new PayloadText(parts));
+      if (!plain) return this.finish<T>(yield* parsing(new PayloadText(parts)));
       if (!type) return envelope;
       return { ...envelope, v: this.formats.revive(type, envelope.v) as T, y: type };
     } catch (err) {
@@ -143,7 +156,7 @@ export class Serializer {
     return this.compressAbove !== false && chars > this.compressAbove;
   }
 
-  private text(envelope: Envelope, opts: ValueOptions, plain: boolean): Omit<Encoded, 'plain'> {
+  private *text(envelope: Envelope, opts: ValueOptions, plainable: boolean): Steps<WrittenText> {
     const { formats } = this;
     if (typeof envelope.v === 'function' || typeof envelope.v === 'symbol') {
       throw new Error(`a ${typeof envelope.v} is not a value`);
@@ -157,34 +170,22 @@ export class Serializer {
       if (format) stored.x = format.name;
       if (type) stored.y = type;
     }
-    let typed = false;
-    const beside: Beside = { strings: [], chars: 0 };
-    let json: string;
-    try {
-      json = plain
-        ? JSON.stringify(stored)
-        : JSON.stringify(
-            stored,
-            typedReplacer(() => (typed = true), beside),
-          );
-    } catch (err) {
-      const message = (err as Error).message;
-      throw new Error(/circular/i.test(message) ? 'it has a circular reference' : message, {
-        cause: err,
-      });
-    }
-    const parts = payloadParts(json, typed, beside);
-    const chars = parts.reduce((sum, part) => sum + part.length, 0);
-    const max = this.maxValueBytes;
-    if (max !== false && chars * 3 > max) {
-      const bytes = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
-      if (bytes > max) throw new Error(`${bytes} bytes is above maxValueBytes (${max})`);
-    }
-    return { parts, chars };
+    const text = yield* writing(stored, plainable, (chars) => this.checkSize(chars));
+    this.checkSize(text.chars, text.parts);
+    return text;
   }
 
-  private parse<T>(text: string | PayloadText): Envelope<T> {
-    const envelope = parsed(text) as Envelope<T>;
+  /** Throws past maxValueBytes: `chars` alone when it is enough to tell, else the parts' bytes. */
+  private checkSize(chars: number, parts?: string[]): void {
+    const max = this.maxValueBytes;
+    if (max === false || chars * 3 <= max) return;
+    const bytes = parts ? parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0) : chars;
+    if (bytes > max) throw new Error(`${bytes} bytes is above maxValueBytes (${max})`);
+  }
+
+  /** A parsed payload as an entry: checked, its custom format decoded, its class revived. */
+  private finish<T>(parsedValue: unknown): Envelope<T> {
+    const envelope = parsedValue as Envelope<T>;
     if (
       typeof envelope !== 'object' ||
       envelope === null ||

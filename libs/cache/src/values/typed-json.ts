@@ -10,10 +10,18 @@ export const TYPE_KEY = '$t';
  */
 export const LONG_STRING = 64 * 1024;
 
-/** The long strings a value keeps beside its JSON, and their length so far. */
+/** The long strings and array slices a value keeps beside its JSON, and their length so far. */
 export interface Beside {
   strings: string[];
   chars: number;
+}
+
+/** Where a payload's reviver reads what was kept beside the JSON. */
+export interface BesideReader {
+  /** a long string: the characters from `from` to `to` */
+  string(from: number, to: number): string;
+  /** a long array: the array its slices are read into (`ranges` as written, unchecked) */
+  array(ranges: unknown): unknown[];
 }
 
 /** Binary views rebuilt by their constructor name; anything else is not a view we know. */
@@ -37,7 +45,11 @@ const BINARY: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
  * payload without any can be parsed without a reviver. `this[key]` is the value before toJSON
  * (Date and Buffer have one), `value` the one after.
  */
-export function typedReplacer(onTyped: () => void, beside?: Beside) {
+export function typedReplacer(
+  onTyped: () => void,
+  beside?: Beside,
+  sliced?: ReadonlyMap<unknown, unknown>,
+) {
   return function replace(this: Record<string, unknown>, key: string, value: unknown): unknown {
     if (typeof value === 'number') {
       if (Number.isFinite(value)) return value;
@@ -59,6 +71,11 @@ export function typedReplacer(onTyped: () => void, beside?: Beside) {
       return { [TYPE_KEY]: 'L', v: [from, beside.chars] };
     }
     if (value === null || (typeof value !== 'object' && typeof value !== 'bigint')) return value;
+    if (sliced !== undefined && Array.isArray(value)) {
+      // a long array whose items were written beside the JSON, in slices (engine/long-arrays)
+      const ranges = sliced.get(value);
+      return ranges === undefined ? value : { [TYPE_KEY]: 'A', v: ranges };
+    }
     if (typeof value === 'bigint') {
       onTyped();
       return { [TYPE_KEY]: 'B', v: value.toString() };
@@ -93,7 +110,11 @@ const PLAIN_DEPTH = 64;
  * typed, no toJSON. Such a value (the common case) is encoded without a replacer and kept
  * without decoding it back.
  */
-export function isPlainJson(value: unknown, depth = 0): boolean {
+export function isPlainJson(
+  value: unknown,
+  skip?: ReadonlyMap<unknown, unknown>,
+  depth = 0,
+): boolean {
   switch (typeof value) {
     case 'string':
       return value.length <= LONG_STRING;
@@ -104,15 +125,16 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
     case 'object': {
       if (value === null) return true;
       if (depth > PLAIN_DEPTH) return false;
+      if (skip?.has(value)) return true; // judged apart, slice by slice
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+          if (!(i in value) || !isPlainJson(value[i], skip, depth + 1)) return false;
         }
         return true;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype || TYPE_KEY in value) return false;
       const record = value as Record<string, unknown>;
-      for (const key in record) if (!isPlainJson(record[key], depth + 1)) return false;
+      for (const key in record) if (!isPlainJson(record[key], skip, depth + 1)) return false;
       return true;
     }
     default:
@@ -121,22 +143,24 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
 }
 
 /**
- * The JSON.parse reviver that undoes typedReplacer; `beside(from, to)` reads the long strings.
+ * The JSON.parse reviver that undoes typedReplacer; `beside` reads the long strings and arrays.
  * An unknown tag is left as data.
  */
-export function typedReviver(beside?: (from: number, to: number) => string) {
+export function typedReviver(beside?: BesideReader) {
   return (_key: string, value: unknown): unknown => revive(value, beside);
 }
 
-function revive(value: unknown, beside?: (from: number, to: number) => string): unknown {
+function revive(value: unknown, beside?: BesideReader): unknown {
   if (value === null || typeof value !== 'object' || !(TYPE_KEY in value)) return value;
   const { [TYPE_KEY]: type, v, c } = value as { $t: string; v: unknown; c?: string };
   switch (type) {
     case 'L': {
       const [from, to] = Array.isArray(v) ? (v as unknown[]) : [];
       const found = beside && typeof from === 'number' && typeof to === 'number';
-      return found ? beside(from, to) : value;
+      return found ? beside.string(from, to) : value;
     }
+    case 'A':
+      return beside ? beside.array(v) : value;
     case 'D':
       return new Date(v === null ? NaN : (v as number));
     case 'B':
