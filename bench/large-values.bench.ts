@@ -29,12 +29,11 @@ const VALUES: [string, () => unknown][] = [
 /**
  * Event-loop delay (perf_hooks.monitorEventLoopDelay, p99) while 5 MB values are loaded into the
  * cache by one instance (getOrSet: the path of @Cached and routes) and read from Redis by another
- * (memory off, so every read decodes). The floor is what any JSON store costs the loop: one
- * JSON.stringify and one JSON.parse of the value per pair, each in a turn of its own. Compression runs on
- * the libuv pool, text crosses into and out of it in slices, long strings are kept out of the
- * JSON; the JSON of many small objects is still parsed in one call, and the young-generation GC
- * of 5 MB of new objects is part of any read of them. (An explicit set() deflates on the loop,
- * to keep its place before later commands.)
+ * (memory off, so every read decodes). The floor is what a JSON store costs the loop when it
+ * handles the value whole: one JSON.stringify and one JSON.parse per pair, each in a turn of its
+ * own. Long strings are kept out of the JSON, long arrays are written and parsed a 64 KiB slice
+ * per turn, compression runs on the libuv pool and the value's heap size is measured in steps.
+ * (An explicit set() does all of it at once, to keep its place before later commands.)
  */
 export async function largeValuesBench(server: RedisServer): Promise<Row[]> {
   const shared = { redis: server.url, keyPrefix: 'bench-large', maxValueBytes: false as const };
@@ -105,7 +104,7 @@ export async function largeValuesBench(server: RedisServer): Promise<Row[]> {
 /**
  * The delay that making this many objects costs with no JSON at all: the items copied 500 per
  * turn of the loop (structuredClone), as often as the bench reads them. What remains is the
- * young-generation GC of the new objects, which slicing does not shorten.
+ * young-generation GC of the new objects, which no slicing avoids.
  */
 async function objectsAlone(items: unknown[]): Promise<number> {
   const kept: unknown[][] = [];
