@@ -80,6 +80,39 @@ describe('long arrays, kept beside the JSON in slices', () => {
     expect(turns - written).toBeGreaterThan(10);
   });
 
+  it('revives a long array into its class a thousand items per turn', async () => {
+    class Row {
+      id!: number;
+      name!: string;
+      label(): string {
+        return `#${this.id}`;
+      }
+    }
+    let turns = 0;
+    let running = true;
+    void (async () => {
+      while (running) {
+        turns++;
+        await turn();
+      }
+    })();
+    const value = rows(5_000);
+    const { payload, envelope: back } = await serializer.prepare('k', envelope(value), {
+      type: Row,
+    });
+    const read = await serializer.decodeInTurns<Row[]>(payload);
+    running = false;
+    expect(payload.startsWith('{')).toBe(true); // below the slicing: the turns are the revival's
+    for (const got of [back.v as unknown as Row[], read.v]) {
+      expect(got).toHaveLength(5_000);
+      expect(got.every((row) => row instanceof Row)).toBe(true);
+      expect(got[4_321].label()).toBe('#4321');
+    }
+    expect(serializer.decode<Row[]>(payload).v[4_999]).toBeInstanceOf(Row);
+    // 5 slices revived on the fill, 5 on the read
+    expect(turns).toBeGreaterThanOrEqual(10);
+  });
+
   it('reports a cycle inside a long array as uncacheable, naming the key', async () => {
     const value: unknown[] = rows(20_000);
     value[7_000] = { back: value };

@@ -145,9 +145,16 @@ export function* parsing(text: string | PayloadText): Steps<unknown> {
   return text.slice(0, 1) === BESIDE ? yield* parsingBeside(text) : parsed(text);
 }
 
-/** Does reading this payload take more than one turn (inflating it, or a long array)? */
+/** Payloads longer than this are read in steps: reviving a class may take several. */
+const READ_IN_TURNS_ABOVE = 64 * 1024;
+
+/** Is this payload read in steps (inflated, long arrays, a class revived in slices)? */
 export function readInTurns(payload: string): boolean {
-  return isCompressed(payload) || payload.charCodeAt(0) === 83; /* S */
+  return (
+    isCompressed(payload) ||
+    payload.charCodeAt(0) === 83 /* S */ ||
+    payload.length > READ_IN_TURNS_ABOVE
+  );
 }
 
 function* parsingBeside(text: string | PayloadText): Steps<unknown> {
