@@ -56,6 +56,20 @@ export function registerCacheContract(name: string, makeApp: MakeApp): void {
       expect(await cache().delete('a')).toBe(0);
       expect(await cache().delete()).toBe(0);
     });
+
+    it.each([
+      ['a small value', { n: 1 }],
+      [
+        'a large one, encoded in steps',
+        Array.from({ length: 20_000 }, (_, id) => ({ id, name: `row ${id}` })),
+      ],
+    ])('a delete issued right after the set of %s wins', async (_name, value) => {
+      await cache().set('k', 'before');
+      const setting = cache().set('k', value); // not awaited: the delete comes while it is on its way
+      await cache().delete('k');
+      await setting;
+      expect(await cache().get('k')).toBeUndefined();
+    });
   });
 
   describe('getOrSet', () => {

@@ -218,6 +218,31 @@ describe('long arrays', () => {
     expect(b.cache.stats().memory!.bytes).toBeGreaterThan(raw.length);
   });
 
+  it('set() of a large value encodes in steps, and a delete() issued right after it wins', async () => {
+    const a = await instance({ compressThreshold: 1024 });
+    let turns = 0;
+    let running = true;
+    void (async () => {
+      while (running) {
+        turns++;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await a.cache.set('listed', rows);
+    running = false;
+    expect(turns).toBeGreaterThan(10); // the loop ran while the rows were encoded
+    const b = await instance();
+    expect(await b.cache.get('listed')).toStrictEqual(rows);
+
+    // not awaited: the delete is issued while the set is still encoding
+    const setting = a.cache.set('listed', rows.slice(1));
+    await a.cache.delete('listed');
+    await setting;
+    expect(await a.cache.get('listed')).toBeUndefined();
+    // Redis refused the set's write under the delete's tombstone: a new instance finds nothing
+    expect(await (await instance()).cache.get('listed')).toBeUndefined();
+  });
+
   it('a value measured above memory.maxBytes is served from Redis and not kept in memory', async () => {
     const a = await instance({ memory: { maxBytes: 1024 * 1024 } });
     await a.cache.set('rows', rows);

@@ -86,20 +86,13 @@ export class Serializer {
   }
 
   /**
-   * prepare, synchronously: compressed on the event loop when `compress` (explicit writes, whose
-   * Redis command must go out before any command issued after them), else not at all (the
-   * memory-only sync path, where the payload is a size).
+   * prepare, synchronously and without compressing: the memory-only path of a sync method, where
+   * the payload only tells the size.
    */
-  prepareSync<T>(
-    key: string,
-    envelope: Envelope<T>,
-    opts: ValueOptions<T> = {},
-    compress = false,
-  ): Prepared<T> {
+  prepareSync<T>(key: string, envelope: Envelope<T>, opts: ValueOptions<T> = {}): Prepared<T> {
     const encoded = atOnce(this.encoded(key, envelope, opts));
-    const payload = encoded.parts.join('');
     return {
-      payload: compress && this.compresses(encoded.chars) ? compressedSync(payload) : payload,
+      payload: encoded.parts.join(''),
       envelope: atOnce(this.decoded(key, envelope, encoded)),
     };
   }

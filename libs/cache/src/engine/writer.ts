@@ -3,9 +3,9 @@ import { lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy'
 import type { Flights } from './flights';
 import type { Invalidator } from './invalidator';
 import type { MemoryTier } from './memory-tier';
-import { UNAVAILABLE, type RedisTier } from './redis-tier';
+import { UNAVAILABLE, type Maybe, type RedisTier } from './redis-tier';
 import type { UncacheableReporter } from '../values/uncacheable';
-import type { Serializer } from './serializer';
+import type { Envelope, Prepared, Serializer } from './serializer';
 import { frame } from './stored-entry';
 
 export interface MsetEntry<T = unknown> extends Omit<EntryOptions<T>, 'unless'> {
@@ -33,62 +33,85 @@ export class Writer {
   constructor(private readonly parts: WriterParts) {}
 
   async mset(entries: MsetEntry[]): Promise<void> {
-    const { policy, serializer, invalidator, redis, flights, memory, bus, uncacheable } =
-      this.parts;
-    // encoded and decoded back for memory, synchronously so that the Redis write goes out before
-    // a command issued after set() (a delete); a value that cannot be cached fails the whole
-    // write, naming its key, before anything is written
-    const prepared = entries.map((entry) => {
-      const envelope = policy.envelope(entry.key, entry.value, entry);
-      if (!envelope) return { key: entry.key, envelope, payload: '' };
-      try {
-        return { key: entry.key, ...serializer.prepareSync(entry.key, envelope, entry, true) };
-      } catch (err) {
-        uncacheable.handle(err, { namespace: envelope.n }, false);
-        throw err;
-      }
-    });
-    const keys = prepared.map((p) => p.key);
+    const { policy, invalidator, redis, flights } = this.parts;
+    const planned = entries.map((entry) => ({
+      entry,
+      envelope: policy.envelope(entry.key, entry.value, entry),
+    }));
+    const keys = entries.map((e) => e.key);
+    // Up to the seq's request, all of it runs in the call's own turn: a command issued after
+    // set() (a delete) gets a higher seq, and the write script refuses this write under its
+    // tombstone, however long the encoding below takes.
     invalidator.applyLocal({ keys });
-    const storable = prepared.filter((p) => p.envelope !== undefined);
-    const unstorable = prepared.filter((p) => p.envelope === undefined).map((p) => p.key);
+    const storable = planned.filter((p) => p.envelope !== undefined);
+    const unstorable = planned.filter((p) => p.envelope === undefined).map((p) => p.entry.key);
     // an invalidation seen while the write is on its way (a delete issued meanwhile, another
     // instance's message) may have come after it in Redis: then memory must not keep the value
-    const watched = storable.map(({ key, envelope }) => ({
-      key,
+    const watched = storable.map(({ entry, envelope }) => ({
+      key: entry.key,
       namespace: envelope!.n,
       tags: envelope!.t,
       invalidated: false,
     }));
-    let written: Awaited<ReturnType<RedisTier['write']>> = UNAVAILABLE;
-    if (redis.configured) {
-      for (const write of watched) flights.trackWrite(write);
-      try {
-        // a seq of its own, above any that a load in flight read: no late load overwrites it
-        const stamp = await redis.mark([]);
-        if (stamp !== UNAVAILABLE) {
-          written = await redis.write(
-            storable.map(({ key, envelope, payload }) => ({
-              key,
-              value: frame(stamp, payload, envelope!.n, envelope!.t),
-              ttlMs: lifetimeMs(envelope!),
-              stamp,
-              message: bus?.encode({ k: [key] }) ?? '',
-            })),
-          );
-        }
-      } finally {
-        for (const write of watched) flights.writeDone(write);
+    for (const write of watched) flights.trackWrite(write);
+    try {
+      // a seq of its own, above any that a load in flight read: no late load overwrites it
+      const stamp = redis.configured ? redis.mark([]) : undefined;
+      const prepared = await this.prepared(storable);
+      const written = stamp === undefined ? UNAVAILABLE : await this.write(prepared, await stamp);
+      if (redis.configured) {
+        // what Redis holds now is older than this write: make sure it goes once Redis is back
+        // (deferred without asking Redis again: a call waits for one timeout at most)
+        if (written === UNAVAILABLE) invalidator.defer({ keys });
+        else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
       }
-      // what Redis holds now is older than this write: make sure it goes once Redis is back
-      // (deferred without asking Redis again: a call waits for one timeout at most)
-      if (written === UNAVAILABLE) invalidator.defer({ keys });
-      else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
+      prepared.forEach(({ key, envelope }, i) => {
+        // not where a newer write (another set, a delete) had already reached Redis
+        const superseded = written !== UNAVAILABLE && !written[i];
+        if (!watched[i].invalidated && !superseded) this.parts.memory?.set(key, envelope);
+      });
+    } finally {
+      for (const write of watched) flights.writeDone(write);
     }
-    storable.forEach(({ key, envelope }, i) => {
-      // not where a newer write (another set, a delete) had already reached Redis
-      const superseded = written !== UNAVAILABLE && !written[i];
-      if (!watched[i].invalidated && !superseded) memory?.set(key, envelope!);
-    });
+  }
+
+  /**
+   * Each entry encoded and decoded back for memory, a large one in steps and deflated on the
+   * thread pool. A value that cannot be cached fails the whole write, naming its key, before
+   * anything is written.
+   */
+  private async prepared(
+    storable: { entry: MsetEntry; envelope?: Envelope }[],
+  ): Promise<(Prepared<unknown> & { key: string })[]> {
+    const prepared: (Prepared<unknown> & { key: string })[] = [];
+    for (const { entry, envelope } of storable) {
+      try {
+        prepared.push({
+          key: entry.key,
+          ...(await this.parts.serializer.prepare(entry.key, envelope!, entry)),
+        });
+      } catch (err) {
+        this.parts.uncacheable.handle(err, { namespace: envelope!.n }, false);
+        throw err;
+      }
+    }
+    return prepared;
+  }
+
+  private write(
+    prepared: (Prepared<unknown> & { key: string })[],
+    stamp: number | typeof UNAVAILABLE,
+  ): Promise<Maybe<boolean[]>> | typeof UNAVAILABLE {
+    if (stamp === UNAVAILABLE) return UNAVAILABLE;
+    const { bus } = this.parts;
+    return this.parts.redis.write(
+      prepared.map(({ key, envelope, payload }) => ({
+        key,
+        value: frame(stamp, payload, envelope.n, envelope.t),
+        ttlMs: lifetimeMs(envelope),
+        stamp,
+        message: bus?.encode({ k: [key] }) ?? '',
+      })),
+    );
   }
 }
