@@ -1,6 +1,7 @@
 import type { InvalidationBus } from '../bus/invalidation-bus';
 import { lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import type { Flights } from './flights';
+import { heapSizeInTurns, MEASURED_IN_TURNS } from './heap-size';
 import type { Invalidator } from './invalidator';
 import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type Maybe, type RedisTier } from './redis-tier';
@@ -65,10 +66,11 @@ export class Writer {
         if (written === UNAVAILABLE) invalidator.defer({ keys });
         else if (unstorable.length > 0) await invalidator.invalidate({ keys: unstorable });
       }
+      const sizes = await this.measured(prepared);
       prepared.forEach(({ key, envelope }, i) => {
         // not where a newer write (another set, a delete) had already reached Redis
         const superseded = written !== UNAVAILABLE && !written[i];
-        if (!watched[i].invalidated && !superseded) this.parts.memory?.set(key, envelope);
+        if (!watched[i].invalidated && !superseded) this.parts.memory?.set(key, envelope, sizes[i]);
       });
     } finally {
       for (const write of watched) flights.writeDone(write);
@@ -96,6 +98,16 @@ export class Writer {
       }
     }
     return prepared;
+  }
+
+  /** Large values measured for memory's byte limit in steps, not in the turn that stores them. */
+  private async measured(prepared: Prepared<unknown>[]): Promise<(number | undefined)[]> {
+    const sizes: (number | undefined)[] = [];
+    for (const { payload, envelope } of prepared) {
+      const large = this.parts.memory !== null && payload.length > MEASURED_IN_TURNS;
+      sizes.push(large ? await heapSizeInTurns(envelope.v) : undefined);
+    }
+    return sizes;
   }
 
   private write(
