@@ -25,6 +25,9 @@ export interface WriterParts {
   uncacheable: UncacheableReporter;
 }
 
+/** An entry ready to store, with its key. */
+type Keyed = Prepared<unknown> & { key: string };
+
 /**
  * The explicit write path (`set`, `mset`): Redis first, in one round trip, then memory. An
  * explicit write supersedes the loads of its keys in flight, and is itself kept out of memory
@@ -82,10 +85,8 @@ export class Writer {
    * thread pool. A value that cannot be cached fails the whole write, naming its key, before
    * anything is written.
    */
-  private async prepared(
-    storable: { entry: MsetEntry; envelope?: Envelope }[],
-  ): Promise<(Prepared<unknown> & { key: string })[]> {
-    const prepared: (Prepared<unknown> & { key: string })[] = [];
+  private async prepared(storable: { entry: MsetEntry; envelope?: Envelope }[]): Promise<Keyed[]> {
+    const prepared: Keyed[] = [];
     for (const { entry, envelope } of storable) {
       try {
         prepared.push({
@@ -111,7 +112,7 @@ export class Writer {
   }
 
   private write(
-    prepared: (Prepared<unknown> & { key: string })[],
+    prepared: Keyed[],
     stamp: number | typeof UNAVAILABLE,
   ): Promise<Maybe<boolean[]>> | typeof UNAVAILABLE {
     if (stamp === UNAVAILABLE) return UNAVAILABLE;
