@@ -1,5 +1,4 @@
-import { setImmediate as turn } from 'node:timers/promises';
-import { heapSize, heapSizeInTurns, stringSize } from './heap-size';
+import { heapSize, heapSizeInTurns, heapSizeSteps, stringSize } from './heap-size';
 import { MemoryTier } from './memory-tier';
 
 describe('heapSize', () => {
@@ -42,18 +41,14 @@ describe('heapSizeInTurns', () => {
     }
   });
 
-  it('walks a long array a few thousand items per turn of the event loop', async () => {
-    let turns = 0;
-    let running = true;
-    void (async () => {
-      while (running) {
-        turns++;
-        await turn();
-      }
-    })();
-    await heapSizeInTurns(rows(40_000));
-    running = false;
-    expect(turns).toBeGreaterThanOrEqual(5);
+  it('walks a long array a few thousand items per step', () => {
+    const steps = heapSizeSteps(rows(40_000));
+    let count = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) count++;
+    expect(count).toBeGreaterThanOrEqual(5);
+    expect(count).toBeLessThanOrEqual(40);
+    expect(step.value).toBe(heapSize(rows(40_000)));
   });
 });
 

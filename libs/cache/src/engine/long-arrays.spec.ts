@@ -7,6 +7,26 @@ import { Serializer, type Envelope } from './serializer';
 const envelope = <T>(v: T): Envelope<T> => ({ v, c: 1, e: 2, s: 0, g: 0 });
 const rows = (n: number) =>
   Array.from({ length: n }, (_, id) => ({ id, name: `customer ${id} é😀`, total: id * 1.5 }));
+/** Counts the turns of the event loop that other work gets, until stop() is called. */
+function turnCounter(): { readonly turns: number; stop(): number } {
+  const counter = { turns: 0, running: true };
+  void (async () => {
+    while (counter.running) {
+      counter.turns++;
+      await turn();
+    }
+  })();
+  return {
+    get turns() {
+      return counter.turns;
+    },
+    stop() {
+      counter.running = false;
+      return counter.turns;
+    },
+  };
+}
+
 /** The JSON part of an S payload (the text before what is kept beside it). */
 const jsonOf = (payload: string) => {
   const colon = payload.indexOf(':');
@@ -63,21 +83,12 @@ describe('long arrays, kept beside the JSON in slices', () => {
   });
 
   it('lets the event loop run between slices, writing and reading', async () => {
-    let turns = 0;
-    let running = true;
-    const count = async () => {
-      while (running) {
-        turns++;
-        await turn();
-      }
-    };
-    void count();
+    const counter = turnCounter();
     const { payload } = await serializer.prepare('k', envelope(rows(20_000)));
-    const written = turns;
+    const written = counter.turns;
     await serializer.decodeInTurns(payload);
-    running = false;
     expect(written).toBeGreaterThan(10);
-    expect(turns - written).toBeGreaterThan(10);
+    expect(counter.stop() - written).toBeGreaterThan(10);
   });
 
   it('revives a long array into its class a thousand items per turn', async () => {
@@ -88,20 +99,13 @@ describe('long arrays, kept beside the JSON in slices', () => {
         return `#${this.id}`;
       }
     }
-    let turns = 0;
-    let running = true;
-    void (async () => {
-      while (running) {
-        turns++;
-        await turn();
-      }
-    })();
+    const counter = turnCounter();
     const value = rows(5_000);
     const { payload, envelope: back } = await serializer.prepare('k', envelope(value), {
       type: Row,
     });
     const read = await serializer.decodeInTurns<Row[]>(payload);
-    running = false;
+    const turns = counter.stop();
     expect(payload.startsWith('{')).toBe(true); // below the slicing: the turns are the revival's
     for (const got of [back.v as unknown as Row[], read.v]) {
       expect(got).toHaveLength(5_000);
