@@ -32,8 +32,8 @@ export function heapSize(value: unknown): number {
   return sizeOf(value, new Set());
 }
 
-/** Payloads longer than this have their value measured in steps (heapSizeInTurns). */
-export const MEASURED_IN_TURNS = 256 * 1024;
+/** Payloads longer than this have their value measured in steps (measuredInTurns). */
+const MEASURED_IN_TURNS = 256 * 1024;
 /** Items of a long array measured per step: about a millisecond's walk. */
 const ITEMS_PER_STEP = 4096;
 
@@ -43,6 +43,14 @@ const ITEMS_PER_STEP = 4096;
  */
 export function heapSizeInTurns(value: unknown): Promise<number> {
   return inTurns(heapSizeSteps(value));
+}
+
+/**
+ * For memory's byte limit, a value stored from a payload this long: measured in steps when the
+ * payload is large; undefined for a small one, which MemoryTier.set measures itself.
+ */
+export function measuredInTurns(value: unknown, payloadChars: number): Promise<number> | undefined {
+  return payloadChars > MEASURED_IN_TURNS ? heapSizeInTurns(value) : undefined;
 }
 
 /** heapSize() in steps: a long array's items ITEMS_PER_STEP at a time. */

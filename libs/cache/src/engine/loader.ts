@@ -4,7 +4,7 @@ import type { CacheStats } from '../stats/cache-stats';
 import { GUARD_WINDOW_MS, lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import { RETRY, type Flight, type Flights, type Outcome } from './flights';
 import type { Markers } from './markers';
-import { heapSizeInTurns, MEASURED_IN_TURNS } from './heap-size';
+import { measuredInTurns } from './heap-size';
 import type { MemoryTier } from './memory-tier';
 import type { UncacheableReporter } from '../values/uncacheable';
 import type { Reader } from './reader';
@@ -216,10 +216,7 @@ export class Loader {
       if (written !== UNAVAILABLE && !written[0]) return;
     }
     // a large value is measured for memory's byte limit in steps, not in the turn that stores it
-    const size =
-      parts.memory && payload.length > MEASURED_IN_TURNS
-        ? await heapSizeInTurns(envelope.v)
-        : undefined;
+    const size = parts.memory ? await measuredInTurns(envelope.v, payload.length) : undefined;
     if (!flight.invalidated) parts.memory?.set(flight.key, envelope, size);
   }
 }

@@ -92,13 +92,12 @@ export function* sliceArrays(
   for (const array of arrays) {
     const mark = { strings: beside.strings.length, chars: beside.chars };
     const ranges: SliceRange[] = [];
-    let plain = true;
     let size = FIRST_SLICE;
     for (let at = 0; at < array.length;) {
       const count = Math.min(size, array.length - at);
       const slice = stringify(array.slice(at, at + count));
       if (at === 0 && (slice.json.length * array.length) / count < SLICED_ABOVE) break;
-      plain &&= slice.plain;
+      sliced.plain &&= slice.plain; // after the break: a slice not kept does not count
       ranges.push(
         slice.plain
           ? [beside.chars, beside.chars + slice.json.length]
@@ -117,7 +116,6 @@ export function* sliceArrays(
       continue;
     }
     sliced.ranges.set(array, ranges);
-    sliced.plain &&= plain;
   }
   return sliced;
 }

@@ -1,7 +1,7 @@
 import type { InvalidationBus } from '../bus/invalidation-bus';
 import { lifetimeMs, type EntryOptions, type EntryPolicy } from './entry-policy';
 import type { Flights } from './flights';
-import { heapSizeInTurns, MEASURED_IN_TURNS } from './heap-size';
+import { measuredInTurns } from './heap-size';
 import type { Invalidator } from './invalidator';
 import type { MemoryTier } from './memory-tier';
 import { UNAVAILABLE, type Maybe, type RedisTier } from './redis-tier';
@@ -105,8 +105,7 @@ export class Writer {
   private async measured(prepared: Prepared<unknown>[]): Promise<(number | undefined)[]> {
     const sizes: (number | undefined)[] = [];
     for (const { payload, envelope } of prepared) {
-      const large = this.parts.memory !== null && payload.length > MEASURED_IN_TURNS;
-      sizes.push(large ? await heapSizeInTurns(envelope.v) : undefined);
+      sizes.push(this.parts.memory ? await measuredInTurns(envelope.v, payload.length) : undefined);
     }
     return sizes;
   }
